@@ -1,0 +1,9 @@
+"""Find the citations of a document (placeholder: finds nothing yet)."""
+
+from __future__ import annotations
+
+from model import Document, Citation
+
+
+def find_citations(text: str, doc: Document) -> list[Citation]:
+    return []
