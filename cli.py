@@ -95,9 +95,7 @@ def extract(file: Path, as_json: bool) -> None:
         return
     for doc in result.documents:
         click.echo(f"== {doc.title or '(无标题)'}")
-        click.echo(
-            f"   目标 {len(doc.targets)}  责任单位 {len(doc.responsibilities)}  资金条款 {len(doc.funding)}"
-        )
+        click.echo(f"   目标 {len(doc.targets)}  责任单位 {len(doc.responsibilities)}  资金条款 {len(doc.funding)}")
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from model import Document, Citation
+from model import Citation, Document
 
 
 def find_citations(text: str, doc: Document) -> list[Citation]:

@@ -36,14 +36,14 @@ def find_sections(text: str, doc: Document) -> list[Section]:
         for level, pattern in HEADING_PATTERNS:
             m = pattern.match(stripped)
             if m:
-                found.append((level, m.group(0).rstrip("、.．"), _heading_words(stripped[m.end():]), lead))
+                found.append((level, m.group(0).rstrip("、.．"), _heading_words(stripped[m.end() :]), lead))
                 break
         pos += len(line) + 1
     sections: list[Section] = []
     stack: list[Section] = []
     for k, (level, number, heading, at) in enumerate(found):
         stop = end
-        for later_level, _, _, later_at in found[k + 1:]:
+        for later_level, _, _, later_at in found[k + 1 :]:
             if later_level <= level:
                 stop = later_at
                 break
