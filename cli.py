@@ -7,9 +7,13 @@ messages (never a traceback).
 
 from __future__ import annotations
 
+import csv
 import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -25,6 +29,104 @@ def _fail(exc: PolicyKBError) -> None:
 
 def _print_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+
+
+# ---------------------------------------------------------------------------
+# Shared output options: every query command prints a readable table by
+# default, JSON with --json, and a CSV file Excel opens with --csv FILE.
+# ---------------------------------------------------------------------------
+
+Column = tuple[str, str]  # (row key, Chinese column label)
+
+
+def kb_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--kb DIR`` (the knowledge base folder; default: $POLICYKB_HOME or ./.policykb)."""
+    return click.option(
+        "--kb",
+        "kb_path",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Knowledge base folder (default: $POLICYKB_HOME or ./.policykb).",
+    )(func)
+
+
+def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--json`` (stored as ``as_json``)."""
+    return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(func)
+
+
+def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--json`` and ``--csv FILE`` (stored as ``as_json`` and ``csv_path``)."""
+    func = click.option(
+        "--csv",
+        "csv_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Also write the rows to FILE as CSV (UTF-8 with BOM, opens in Excel).",
+    )(func)
+    return json_option(func)
+
+
+def _cell(value: object) -> str:
+    """A value as table/CSV text: lists joined with 、, spans as start-end, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        if len(value) == 2 and all(isinstance(v, int) for v in value):
+            return f"{value[0]}-{value[1]}"
+        return "、".join(_cell(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def write_csv(rows: list[dict[str, Any]], columns: list[Column], path: Path) -> None:
+    """Write rows to ``path`` as CSV with Chinese headers, UTF-8 with BOM so Excel reads it."""
+    try:
+        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([label for _, label in columns])
+            for row in rows:
+                writer.writerow([_cell(row.get(key)) for key, _ in columns])
+    except OSError as exc:
+        raise click.ClickException(f"cannot write CSV file {path}: {exc.strerror}; choose another path") from None
+
+
+def print_table(rows: list[dict[str, Any]], columns: list[Column], title: str | None = None) -> None:
+    """Print rows as a table whose Chinese text is aligned by display width (rich)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for _, label in columns:
+        table.add_column(label, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row.get(key)) for key, _ in columns))
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "160"))
+    Console(file=sys.stdout, width=width, highlight=False, markup=False).print(table)
+
+
+def emit_rows(
+    rows: list[dict[str, Any]],
+    columns: list[Column],
+    *,
+    as_json: bool = False,
+    csv_path: Path | None = None,
+    title: str | None = None,
+    empty: str = "没有找到符合条件的结果。",
+) -> None:
+    """The one way query commands answer: JSON, or a table (plus a CSV file when asked)."""
+    if csv_path is not None:
+        write_csv(rows, columns, csv_path)
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo(empty)
+    else:
+        print_table(rows, columns, title=title)
+    if csv_path is not None:
+        click.echo(f"已写入 {len(rows)} 行到 {csv_path}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
