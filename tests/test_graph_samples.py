@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from model import Citation, Document, Funding, Responsibility, Section, Target
 
-CQ_TEXT = "一、绿色转型\n（一）建设绿色工厂。到2027年，新增绿色工厂100家。（责任单位：市经济信息委、市财政局）\n二、资金保障\n"
+CQ_TEXT = (
+    "一、绿色转型\n（一）建设绿色工厂。到2027年，新增绿色工厂100家。"
+    "（责任单位：市经济信息委、市财政局）\n二、资金保障\n"
+)
 
 
 def _doc(doc_id: str, title: str, jurisdiction: str | None, **kw) -> Document:
