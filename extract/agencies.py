@@ -1,0 +1,175 @@
+"""Canonical agency names: `市经济信息委` in a 重庆 document is 重庆市经济和信息化委员会.
+
+What the project knows about agencies lives in data files a user can extend:
+``data/agencies.tsv`` (full names and their short forms), ``data/agency_places.tsv``
+(city → province) and ``data/agency_rules.json`` (suffixes, collectives and
+the rules that qualify 市X/省X by the document's place). A full name that is
+not in the data is never guessed: the written name is qualified instead.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parent / "data"
+NATIONAL = "全国"
+
+
+@dataclass(frozen=True)
+class AgencyRecord:
+    """One known body: its full name, the place it belongs to, and how documents write it."""
+
+    canonical: str
+    jurisdiction: str
+    written_forms: tuple[str, ...]
+
+
+def _rows(name: str) -> list[list[str]]:
+    """Tab-separated rows of a data file, without comment and blank lines."""
+    rows = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append([cell.strip() for cell in line.split("\t")])
+    return rows
+
+
+def name_key(name: str) -> str:
+    """A written name in the form lookups compare: NFKC, ASCII brackets, no spaces."""
+    folded = unicodedata.normalize("NFKC", name).replace("〔", "(").replace("〕", ")")
+    return "".join(folded.split())
+
+
+@cache
+def rules() -> dict[str, Any]:
+    """The reading rules of ``data/agency_rules.json``."""
+    return json.loads((DATA / "agency_rules.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _places() -> tuple[dict[str, str], dict[str, str]]:
+    """(every written form of a place → its full name, full place name → its province)."""
+    names: dict[str, str] = {}
+    province: dict[str, str] = {}
+    for place, prov, *short in _rows("agency_places.tsv"):
+        province[place] = prov
+        names[place] = place
+        for form in short[0].split("|") if short else []:
+            if form:
+                names[form] = place
+    return names, province
+
+
+def place_name(written: str | None) -> str | None:
+    """The full name of a place written in full or short (``'重庆'`` → ``'重庆市'``); ``全国`` stays."""
+    if not written:
+        return None
+    if written in (NATIONAL, "国家", "中央"):
+        return NATIONAL
+    return _places()[0].get(written.strip(), written.strip())
+
+
+def province_of(place: str | None) -> str | None:
+    """The province a city belongs to (a province or 直辖市 is its own)."""
+    return _places()[1].get(place) if place else None
+
+
+@cache
+def _place_pattern() -> re.Pattern[str]:
+    names = sorted(_places()[0], key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names)))
+
+
+def place_in(text: str) -> str | None:
+    """The first place named inside ``text`` (``'人行重庆市分行'`` → ``'重庆市'``), or None."""
+    m = _place_pattern().search(text)
+    return _places()[0][m.group(0)] if m else None
+
+
+@cache
+def known_agencies() -> list[AgencyRecord]:
+    """Every agency of ``data/agencies.tsv``, with its known written forms."""
+    return [
+        AgencyRecord(canonical=canonical, jurisdiction=jur, written_forms=tuple(f for f in forms.split("|") if f))
+        for jur, canonical, forms in _rows("agencies.tsv")
+    ]
+
+
+@cache
+def _index() -> dict[tuple[str, str], AgencyRecord]:
+    """(jurisdiction, written-form key) → record; a full name is also a written form of itself."""
+    index: dict[tuple[str, str], AgencyRecord] = {}
+    for record in known_agencies():
+        for form in (*record.written_forms, record.canonical):
+            index.setdefault((record.jurisdiction, name_key(form)), record)
+    return index
+
+
+@cache
+def _self_placed() -> dict[str, AgencyRecord]:
+    """Written forms that name their own place (``重庆海关``): valid in any document."""
+    return {
+        name_key(form): record
+        for record in known_agencies()
+        for form in (*record.written_forms, record.canonical)
+        if record.jurisdiction != NATIONAL and place_in(form)
+    }
+
+
+def is_collective(written: str) -> bool:
+    """A collective unit (各区县, 市级有关部门, 各电信运营商): kept as written, never qualified."""
+    r = rules()
+    return written.startswith(tuple(r["collective_prefixes"])) or any(m in written for m in r["collective_markers"])
+
+
+def _qualify(written: str, place: str) -> tuple[str, str] | None:
+    """``市财政局`` in 青岛市 → (``青岛市财政局``, 青岛市) by the prefix rules; None when no rule fits."""
+    r = rules()
+    if written.startswith(tuple(r.get("except_prefixes", []))):
+        return None
+    province = province_of(place)
+    for rule in r["qualifiers"]:
+        if not written.startswith(rule["prefix"]):
+            continue
+        if rule["level"] == "city":
+            if not place.endswith("市"):
+                return None  # a province's document: 市X names no known city
+            return rule["replace"].format(city=place) + written[len(rule["prefix"]) :], place
+        if province is None:
+            return None
+        return rule["replace"].format(province=province) + written[len(rule["prefix"]) :], province
+    return None
+
+
+def canonical_agency(written: str, jurisdiction: str | None) -> tuple[str, str | None]:
+    """The canonical full name of a written unit and the place it belongs to.
+
+    ``jurisdiction`` is the document's place (``重庆市``, ``重庆``, ``全国`` or None).
+    Known short forms come from data; otherwise 市X/省X are qualified by the
+    document's place, a place written in the name gives its own place, and
+    anything else keeps its written name.
+    """
+    place = place_name(jurisdiction)
+    key = name_key(written)
+    if is_collective(key):
+        return key, place
+    for jur in (place, NATIONAL):
+        record = _index().get((jur, key)) if jur else None
+        if record:
+            return record.canonical, record.jurisdiction
+    if key in _self_placed():
+        record = _self_placed()[key]
+        return record.canonical, record.jurisdiction
+    if place and place != NATIONAL:
+        qualified = _qualify(key, place)
+        if qualified:
+            return qualified
+    own_place = place_in(key)
+    if own_place:
+        return key, own_place
+    return key, place
