@@ -82,3 +82,31 @@ def test_missing_or_damaged_graph_is_a_clear_error(tmp_path, content):
         path.write_text(content, encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match="policykb build"):
         load_graph(path)
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json"])
+def test_export_reads_back_with_every_node(g, fmt, tmp_path):
+    import json
+
+    import networkx as nx
+
+    from graph.export import export_graph
+
+    path = tmp_path / f"g.{fmt}"
+    path.write_bytes(export_graph(g, fmt))
+    if fmt == "json":
+        back = nx.node_link_graph(json.loads(path.read_text(encoding="utf-8")), edges="edges")
+    else:
+        back = getattr(nx, f"read_{fmt}")(path)
+    assert set(map(str, back.nodes)) == set(g.nodes)
+    assert back.number_of_edges() == g.number_of_edges()
+
+
+def test_graphml_flattens_spans_and_lists(g):
+    from graph.export import scalar_graph
+
+    flat = scalar_graph(g)
+    target = flat.nodes["target:cq-1/1"]
+    assert (target["span_start"], target["span_end"]) == (20, 36)
+    assert target["label"] == "新增绿色工厂"
+    assert flat.nodes["agency:重庆市经济和信息化委员会"]["written_as"] == '["重庆市经济和信息化委员会", "市经济信息委"]'

@@ -1,0 +1,82 @@
+"""The knowledge base's "who is responsible for what" questions: graph queries over a KnowledgeBase.
+
+``graph.queries`` does the walking; this module supplies what only the
+knowledge base has (the graph it stored, the source text sections are read
+from, the agency-name table) and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import networkx as nx
+
+from graph import queries as gq
+from model import PolicyKBError
+
+
+class GraphSource(Protocol):
+    """What the queries need of a knowledge base (kb.KnowledgeBase has it)."""
+
+    def graph(self) -> nx.MultiDiGraph: ...
+
+    def source_text(self, doc_id: str) -> str: ...
+
+
+def _canonical() -> Callable[[str, str | None], tuple[str, str | None]] | None:
+    """extract.agencies.canonical_agency (resolves 市经济信息委 in 重庆), when present."""
+    try:
+        from extract.agencies import canonical_agency
+    except ImportError:
+        return None
+    return canonical_agency
+
+
+def _text_reader(kb: GraphSource) -> gq.TextOf:
+    """``doc_id -> source text``, read once per document; a document without text gives None."""
+    cache: dict[str, str | None] = {}
+
+    def text_of(doc_id: str) -> str | None:
+        if doc_id not in cache:
+            try:
+                cache[doc_id] = kb.source_text(doc_id)
+            except (PolicyKBError, KeyError, OSError):
+                cache[doc_id] = None
+        return cache[doc_id]
+
+    return text_of
+
+
+def who(kb: GraphSource, query: str, city: str | None = None) -> list[dict[str, Any]]:
+    """The units responsible for the tasks whose heading or text holds every word of ``query``."""
+    g = kb.graph()
+    tasks = gq.find_tasks(g, query, city, _text_reader(kb))
+    return gq.who(g, tasks)
+
+
+def duties(kb: GraphSource, agency: str, city: str | None = None, role: str | None = None) -> list[dict[str, Any]]:
+    """Every task of ``agency`` (full name or any written form; ``city`` resolves 市X names)."""
+    g = kb.graph()
+    return gq.duties(g, gq.resolve_agency(g, agency, city, _canonical()), city, role)
+
+
+def chain(kb: GraphSource, query: str, city: str | None = None) -> list[dict[str, Any]]:
+    """Responsibility chains for a task id, an agency's tasks, or the tasks matching ``query``."""
+    return gq.chain(kb.graph(), query, city, _text_reader(kb), _canonical())
+
+
+def targets(
+    kb: GraphSource, city: str | None = None, year: int | None = None, metric: str | None = None
+) -> list[dict[str, Any]]:
+    return gq.targets(kb.graph(), city, year, metric)
+
+
+def funding(
+    kb: GraphSource,
+    city: str | None = None,
+    year: int | None = None,
+    instrument: str | None = None,
+    min_cap: float | None = None,
+) -> list[dict[str, Any]]:
+    return gq.funding(kb.graph(), city, year, instrument, min_cap)
