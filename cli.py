@@ -50,6 +50,16 @@ def kb_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def open_kb_or_fail(kb_path: Path | None) -> Any:
+    """The knowledge base named by ``--kb`` (or its default), or a one-line error saying what to do."""
+    from kb import open_kb, resolve_kb_path
+
+    try:
+        return open_kb(resolve_kb_path(kb_path))
+    except PolicyKBError as exc:
+        _fail(exc)
+
+
 def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--json`` (stored as ``as_json``)."""
     return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(func)
@@ -198,6 +208,310 @@ def extract(file: Path, as_json: bool) -> None:
     for doc in result.documents:
         click.echo(f"== {doc.title or '(无标题)'}")
         click.echo(f"   目标 {len(doc.targets)}  责任单位 {len(doc.responsibilities)}  资金条款 {len(doc.funding)}")
+
+
+# ---------------------------------------------------------------------------
+# Who is responsible for what: who, duties, chain, targets, funding, graph.
+# ---------------------------------------------------------------------------
+
+ROLE_CHOICES = {"lead": "lead", "support": "support", "implement": "implement", "responsible": "responsible"}
+ROLE_CHOICES.update({"牵头": "lead", "配合": "support", "落实": "implement", "负责": "responsible"})
+city_option = click.option("--city", default=None, help="Only this city or province, e.g. 重庆 or 青岛.")
+
+
+def _task_line(task: dict[str, Any]) -> str:
+    line = f"《{task.get('title') or '(无标题)'}》{task.get('section') or '(全文)'}"
+    if task.get("inherited_from"):
+        line += f"（责任单位见{task['inherited_from']}）"
+    return line
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@city_option
+@kb_option
+@output_options
+def who(query: tuple[str, ...], city: str | None, kb_path: Path | None, as_json: bool, csv_path: Path | None) -> None:
+    """Who is responsible for the tasks about QUERY: units by agency and role, each with its tasks.
+
+    A task matches when its heading or text holds every word of QUERY.
+
+    Example: policykb who 绿色工厂 --city 重庆
+    """
+    from kb.queries import who as who_query
+
+    try:
+        rows = who_query(open_kb_or_fail(kb_path), " ".join(query), city)
+    except PolicyKBError as exc:
+        _fail(exc)
+    for row in rows:
+        row["task_count"] = len(row["tasks"])
+        row["task_lines"] = "\n".join(_task_line(t) for t in row["tasks"])
+    columns = [
+        ("agency", "责任单位"),
+        ("role_label", "角色"),
+        ("task_count", "任务数"),
+        ("task_lines", "任务（文件·章节）"),
+        ("as_written", "原文写法"),
+    ]
+    if as_json:
+        for row in rows:
+            row.pop("task_lines")
+    emit_rows(rows, columns, as_json=as_json, csv_path=csv_path, title=f"“{' '.join(query)}”的责任单位")
+
+
+@cli.command()
+@click.argument("agency")
+@city_option
+@click.option(
+    "--role", type=click.Choice(sorted(ROLE_CHOICES)), default=None, help="Only this role (牵头/配合/落实/负责)."
+)
+@kb_option
+@output_options
+def duties(
+    agency: str, city: str | None, role: str | None, kb_path: Path | None, as_json: bool, csv_path: Path | None
+) -> None:
+    """Every task of AGENCY, by role. AGENCY may be its full name or any way documents write it.
+
+    Example: policykb duties 市财政局 --city 青岛
+    """
+    from kb.queries import duties as duties_query
+
+    try:
+        rows = duties_query(open_kb_or_fail(kb_path), agency, city, ROLE_CHOICES.get(role or ""))
+    except PolicyKBError as exc:
+        _fail(exc)
+    columns = [
+        ("agency", "单位"),
+        ("role_label", "角色"),
+        ("title", "文件"),
+        ("section", "任务"),
+        ("as_written", "原文写法"),
+    ]
+    emit_rows(rows, columns, as_json=as_json, csv_path=csv_path, title=f"{agency} 的任务（共 {len(rows)} 项）")
+
+
+def _chain_tree(item: dict[str, Any]) -> Any:
+    """A responsibility chain as a rich Tree: issuer → (notice →) document → task → units; citations upward."""
+    from rich.tree import Tree
+
+    def doc_line(doc: dict[str, Any]) -> str:
+        extra = " ".join(p for p in (doc.get("doc_number"), doc.get("date")) if p)
+        return f"《{doc.get('title') or '(无标题)'}》{('  ' + extra) if extra else ''}"
+
+    notice = item.get("forwarded_by")
+    top = notice or item["document"]
+    root = Tree(f"发文机关：{'、'.join(top.get('issuers') or []) or '(未识别)'}")
+    node = root
+    if notice:
+        node = node.add(f"转发通知：{doc_line(notice)}")
+    node = node.add(f"文件：{doc_line(item['document'])}")
+    for label in item["section_path"] or ["(全文)"]:
+        node = node.add(f"任务：{label}")
+    if item.get("units_from"):
+        node = node.add(f"（责任单位写在上级任务 {item['units_from']}）")
+    labels = {"lead": "牵头单位", "support": "配合单位", "implement": "落实单位", "responsible": "责任单位"}
+    if not item["units"]:
+        node.add("责任单位：(未写明)")
+    for role, names in item["units"].items():
+        node.add(f"{labels[role]}：{'、'.join(names)}")
+
+    def add_cited(parent: Any, cited: list[dict[str, Any]]) -> None:
+        for doc in cited:
+            issuers = "、".join(doc.get("issuers") or [])
+            child = parent.add(f"{doc_line(doc)}{'（' + issuers + '）' if issuers else ''}")
+            add_cited(child, doc.get("cites") or [])
+
+    if item["cites"] or item["cites_unresolved"]:
+        upward = root.add("依据（本文件引用的上级文件）")
+        add_cited(upward, item["cites"])
+        for written in item["cites_unresolved"]:
+            upward.add(f"{written}（不在知识库中）")
+    return root
+
+
+@cli.command()
+@click.argument("task_or_agency", nargs=-1, required=True)
+@city_option
+@click.option("--limit", default=20, show_default=True, help="Show at most this many chains.")
+@kb_option
+@json_option
+def chain(task_or_agency: tuple[str, ...], city: str | None, limit: int, kb_path: Path | None, as_json: bool) -> None:
+    """The responsibility chain of a task (words from it) or of an agency's tasks, as a tree.
+
+    Issuing body → document (→ the notice that forwarded it) → task → lead,
+    support and implementing units, and the documents it cites upward.
+
+    Example: policykb chain 智能化改造 --city 成都
+    """
+    from rich.console import Console
+
+    from kb.queries import chain as chain_query
+
+    query = " ".join(task_or_agency)
+    try:
+        items = chain_query(open_kb_or_fail(kb_path), query, city)
+    except PolicyKBError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(items)
+        return
+    console = Console(file=sys.stdout, highlight=False, markup=False, width=None if sys.stdout.isatty() else 160)
+    for item in items[:limit]:
+        console.print(_chain_tree(item))
+        console.print()
+    if len(items) > limit:
+        click.echo(f"还有 {len(items) - limit} 条未显示；用 --limit {len(items)} 全部显示。")
+
+
+def _target_value(row: dict[str, Any]) -> str:
+    value = _cell(row.get("value"))
+    if row.get("comparator") == "range" and row.get("value_max") is not None:
+        value = f"{value}–{_cell(row['value_max'])}"
+    elif row.get("comparator") not in (None, "=", "range"):
+        value = f"{row['comparator']}{value}"
+    return f"{value}{row.get('unit') or ''}"
+
+
+@cli.command()
+@city_option
+@click.option("--year", type=int, default=None, help="Only targets due in this year, e.g. 2027.")
+@click.option("--metric", default=None, help="Only targets whose metric or sentence holds these words.")
+@kb_option
+@output_options
+def targets(
+    city: str | None, year: int | None, metric: str | None, kb_path: Path | None, as_json: bool, csv_path: Path | None
+) -> None:
+    """List numeric targets with their document, section and source sentence.
+
+    Example: policykb targets --city 重庆 --year 2027
+    """
+    from kb.queries import targets as targets_query
+
+    try:
+        rows = targets_query(open_kb_or_fail(kb_path), city, year, metric)
+    except PolicyKBError as exc:
+        _fail(exc)
+    if not as_json:
+        for row in rows:
+            row["shown_value"] = _target_value(row)
+    columns = [
+        ("jurisdiction", "地区"),
+        ("title", "文件"),
+        ("section", "章节"),
+        ("metric", "指标"),
+        ("shown_value", "目标值"),
+        ("year", "年份"),
+        ("text", "原文"),
+    ]
+    emit_rows(rows, columns, as_json=as_json, csv_path=csv_path, title=f"目标（共 {len(rows)} 项）")
+
+
+def _money_option(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """``--min-cap`` as 元: accepts 2000000, 200万, 200万元, 1亿."""
+    if value is None:
+        return None
+    from extract.numbers import parse_money, parse_number
+
+    written = value.strip().replace("元", "")
+    try:
+        return parse_money(written + "元") if written[-1:] in "万亿" else parse_number(written)
+    except (ValueError, IndexError):
+        raise click.BadParameter(f"{value!r} is not an amount; write e.g. 2000000, 200万 or 1亿") from None
+
+
+def _yuan(value: object) -> str:
+    if not isinstance(value, (int, float)):
+        return ""
+    return f"{value / 1e4:g}万元" if value >= 1e4 else f"{value:g}元"
+
+
+@cli.command()
+@city_option
+@click.option("--year", type=int, default=None, help="Only clauses of documents issued in this year.")
+@click.option("--instrument", default=None, help="Only this kind of support, e.g. 贴息, 奖励, 补助.")
+@click.option("--min-cap", callback=_money_option, default=None, help="Only clauses capped at least this, e.g. 200万.")
+@kb_option
+@output_options
+def funding(
+    city: str | None,
+    year: int | None,
+    instrument: str | None,
+    min_cap: float | None,
+    kb_path: Path | None,
+    as_json: bool,
+    csv_path: Path | None,
+) -> None:
+    """List funding clauses (subsidies, awards, interest discounts) with their source sentence.
+
+    Example: policykb funding --instrument 贴息 --min-cap 100万
+    """
+    from kb.queries import funding as funding_query
+
+    try:
+        rows = funding_query(open_kb_or_fail(kb_path), city, year, instrument, min_cap)
+    except PolicyKBError as exc:
+        _fail(exc)
+    if not as_json:
+        for row in rows:
+            row["shown_rate"] = f"{row['rate'] * 100:g}%" if isinstance(row.get("rate"), (int, float)) else ""
+            row["shown_cap"] = _yuan(row.get("cap"))
+            row["shown_amount"] = _yuan(row.get("amount"))
+    columns = [
+        ("jurisdiction", "地区"),
+        ("title", "文件"),
+        ("section", "章节"),
+        ("instrument", "方式"),
+        ("shown_rate", "比例"),
+        ("shown_cap", "上限"),
+        ("shown_amount", "金额"),
+        ("condition", "条件"),
+        ("text", "原文"),
+    ]
+    emit_rows(rows, columns, as_json=as_json, csv_path=csv_path, title=f"资金条款（共 {len(rows)} 项）")
+
+
+@cli.group()
+def graph() -> None:
+    """The graph of agencies, documents, tasks and facts."""
+
+
+@graph.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["graphml", "gexf", "json"]),
+    default="graphml",
+    show_default=True,
+    help="graphml/gexf for Gephi or Cytoscape; json (node-link) for a notebook.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE instead of the screen.",
+)
+@kb_option
+def graph_export(fmt: str, output: Path | None, kb_path: Path | None) -> None:
+    """Write the knowledge base's graph for Gephi, Cytoscape or a notebook.
+
+    Example: policykb graph export --format gexf -o policy.gexf
+    """
+    from graph.export import export_graph
+
+    try:
+        data = export_graph(open_kb_or_fail(kb_path).graph(), fmt)
+    except PolicyKBError as exc:
+        _fail(exc)
+    if output is None:
+        click.get_binary_stream("stdout").write(data)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}; choose another path") from None
+    click.echo(f"已写入 {output}（{fmt}）", err=True)
 
 
 def main() -> None:
