@@ -1,0 +1,221 @@
+"""Read files into documents for the knowledge base: find them, check limits, extract in worker processes.
+
+Each file is extracted in a worker process (pebble), so a file that hangs a
+reader is stopped at ``timeout`` seconds and reported, and one that crashes
+one worker takes nothing else down. A file over a limit is skipped whole, never
+half-read. Results are cached by content hash and extractor version, so a
+stopped build resumes where it was and an unchanged corpus rebuilds fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from kb.serialize import document_from_dict
+from model import Document, PolicyKBError, SourceText
+
+SUPPORTED_SUFFIXES = (".txt", ".text", ".pdf", ".html", ".htm", ".docx")
+
+
+@dataclass
+class Limits:
+    """Per-file limits; None means no limit."""
+
+    max_mb: float | None = 50.0
+    max_pages: int | None = 500
+    timeout: float | None = 120.0
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class FileItem:
+    """A file found for the knowledge base, identified by its absolute path and content hash."""
+
+    path: str
+    sha256: str
+    mtime: float
+    size: int
+
+
+@dataclass
+class Extracted:
+    item: FileItem
+    source: SourceText
+    documents: list[Document]
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], list[Skipped]]:
+    """Supported files under ``paths`` (folders searched recursively, hidden entries ignored), sorted."""
+    found: list[Path] = []
+    skipped: list[Skipped] = []
+    for path in paths:
+        if path.is_dir():
+            for dirpath, dirnames, filenames in os.walk(path):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in filenames:
+                    if not name.startswith(".") and name.lower().endswith(SUPPORTED_SUFFIXES):
+                        found.append(Path(dirpath) / name)
+        elif path.is_file():
+            found.append(path)
+        else:
+            skipped.append(Skipped(str(path), "no such file or folder"))
+    unique = sorted({p.resolve() for p in found})
+    return unique, skipped
+
+
+def identify(path: Path) -> FileItem:
+    """Hash a file's bytes (OSError propagates to the caller, who reports it)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    stat = path.stat()
+    return FileItem(str(path), digest.hexdigest(), stat.st_mtime, stat.st_size)
+
+
+def over_limit(item: FileItem, limits: Limits) -> str | None:
+    if limits.max_mb is not None and item.size > limits.max_mb * 1024 * 1024:
+        return f"file is {item.size / 1048576:.1f} MB, over the --max-mb limit of {limits.max_mb:g} MB"
+    return None
+
+
+def extractor_fingerprint() -> str:
+    """A hash of the extractor's code and data: cached results are reused only while it is unchanged."""
+    import extract
+
+    root = Path(extract.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _read_kwargs(limits: Limits) -> dict[str, object]:
+    """Keyword limits read_source accepts (the readers add them over time)."""
+    from extract.readers import read_source
+
+    params = inspect.signature(read_source).parameters
+    kwargs: dict[str, object] = {}
+    if "max_pages" in params and limits.max_pages is not None:
+        kwargs["max_pages"] = limits.max_pages
+    if "max_bytes" in params and limits.max_mb is not None:
+        kwargs["max_bytes"] = int(limits.max_mb * 1024 * 1024)
+    return kwargs
+
+
+def _extract_in_worker(path: str, kwargs: dict[str, object]) -> tuple[SourceText, list[Document]]:
+    """Runs in a worker process: the file's text and its documents with facts."""
+    from extract import extract_source, read_source
+
+    source = read_source(path, **kwargs)
+    return source, extract_source(source).documents
+
+
+class ExtractionCache:
+    """Extraction results as JSON files named by content hash and extractor fingerprint."""
+
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.folder = folder
+        self.fingerprint = fingerprint
+
+    def _path(self, item: FileItem) -> Path:
+        return self.folder / f"{item.sha256[:32]}-{self.fingerprint}.json"
+
+    def get(self, item: FileItem) -> tuple[SourceText, list[Document]] | None:
+        try:
+            data = json.loads(self._path(item).read_text(encoding="utf-8"))
+            source = SourceText(**data["source"])
+            source.page_starts = [tuple(p) for p in source.page_starts]
+            return source, [document_from_dict(d) for d in data["documents"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, item: FileItem, source: SourceText, documents: list[Document]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data = {"source": asdict(source), "documents": [asdict(d) for d in documents]}
+        path = self._path(item)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def prune(self) -> None:
+        """Drop results of older extractor versions."""
+        for path in self.folder.glob("*.json"):
+            if not path.stem.endswith(self.fingerprint):
+                path.unlink(missing_ok=True)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, PolicyKBError):
+        return str(exc)
+    if isinstance(exc, MemoryError):
+        return "ran out of memory while reading it"
+    return f"could not be read ({type(exc).__name__}: {exc}); please report this file"
+
+
+def extract_all(
+    items: list[FileItem],
+    limits: Limits,
+    cache: ExtractionCache | None,
+    workers: int | None = None,
+    on_start: Callable[[], None] | None = None,
+) -> Iterator[Extracted | Skipped]:
+    """Extract each file in order (in parallel behind the scenes), yielding a result or why it was skipped."""
+    from pebble import ProcessExpired, ProcessPool
+
+    kwargs = _read_kwargs(limits)
+    todo: list[FileItem] = []
+    cached: dict[str, tuple[SourceText, list[Document]]] = {}
+    for item in items:
+        hit = cache.get(item) if cache else None
+        if hit is not None:
+            cached[item.path] = hit
+        else:
+            todo.append(item)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
+    pool = ProcessPool(max_workers=workers) if todo else None
+    try:
+        futures = {
+            item.path: pool.schedule(_extract_in_worker, args=(item.path, kwargs), timeout=limits.timeout)
+            for item in todo
+            if pool is not None
+        }
+        if on_start:
+            on_start()
+        for item in items:
+            if item.path in cached:
+                source, documents = cached[item.path]
+                yield Extracted(item, source, documents)
+                continue
+            try:
+                source, documents = futures[item.path].result()
+            except FutureTimeout:
+                yield Skipped(item.path, f"took longer than the --timeout limit of {limits.timeout:g} s")
+                continue
+            except ProcessExpired as exc:
+                yield Skipped(item.path, f"the reader crashed on it (exit code {exc.exitcode})")
+                continue
+            except Exception as exc:  # one bad file is reported, the rest still goes in
+                yield Skipped(item.path, _describe(exc))
+                continue
+            if cache:
+                cache.put(item, source, documents)
+            yield Extracted(item, source, documents)
+    finally:
+        if pool is not None:
+            pool.stop()
+            pool.join()

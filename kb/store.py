@@ -1,0 +1,214 @@
+"""The SQLite part of a knowledge base: sources, documents (whole, as JSON), sections, facts, clauses.
+
+One database per generation. Writers fill it inside transactions; readers open it
+read-only. Every Document is kept whole (``documents.data``) so the store can
+return full ``model.Document`` objects, and also spread into tables that a
+person can query with the ``sqlite3`` shell.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from kb.clauses import Clause
+from kb.serialize import document_from_json, document_to_json
+from model import Document, KnowledgeBaseError, SourceText
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, mtime REAL, size INTEGER,
+    format TEXT, encoding TEXT, page_starts TEXT, text TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, source_path TEXT NOT NULL REFERENCES sources(path) ON DELETE CASCADE,
+    ordinal INTEGER, title TEXT, doc_number TEXT, jurisdiction TEXT, date TEXT, year INTEGER,
+    doc_type TEXT, data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source_path);
+CREATE TABLE IF NOT EXISTS sections (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, id TEXT NOT NULL,
+    number TEXT, heading TEXT, level INTEGER, parent TEXT, start INTEGER, "end" INTEGER,
+    PRIMARY KEY (doc_id, id)
+);
+CREATE TABLE IF NOT EXISTS facts (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, kind TEXT NOT NULL,
+    ordinal INTEGER, section TEXT, start INTEGER, "end" INTEGER, label TEXT, data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id, kind);
+CREATE TABLE IF NOT EXISTS clauses (
+    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    section TEXT, start INTEGER, "end" INTEGER,
+    has_target INTEGER, has_funding INTEGER, has_responsibility INTEGER
+);
+CREATE INDEX IF NOT EXISTS clauses_doc ON clauses(doc_id);
+"""
+
+# kind → (Document attribute, field that names the fact)
+FACT_KINDS = {
+    "target": ("targets", "metric"),
+    "responsibility": ("responsibilities", "agency"),
+    "funding": ("funding", "instrument"),
+    "citation": ("citations", "title"),
+}
+
+
+@dataclass
+class SourceRecord:
+    """What the store remembers about one file."""
+
+    path: str
+    sha256: str
+    mtime: float
+    size: int
+
+
+def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+    """A connection with foreign keys on; read-only connections cannot change a published generation."""
+    try:
+        if readonly:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        else:
+            conn = sqlite3.connect(path)
+            conn.executescript(SCHEMA)
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+            conn.commit()
+    except sqlite3.Error as exc:
+        raise KnowledgeBaseError(
+            f"cannot open the database {path}: {exc}; run `policykb build` to rebuild it"
+        ) from None
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def year_of(date: str | None) -> int | None:
+    return int(date[:4]) if date and date[:4].isdigit() else None
+
+
+def insert_source(
+    conn: sqlite3.Connection, record: SourceRecord, source: SourceText, documents: list[Document], clauses: list[Clause]
+) -> None:
+    """Store one file with its documents, facts and clauses (the caller commits)."""
+    conn.execute(
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            record.path,
+            record.sha256,
+            record.mtime,
+            record.size,
+            source.format,
+            source.encoding,
+            json.dumps(source.page_starts),
+            source.text,
+        ),
+    )
+    for ordinal, doc in enumerate(documents):
+        conn.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.id,
+                record.path,
+                ordinal,
+                doc.title,
+                doc.doc_number,
+                doc.jurisdiction,
+                doc.date,
+                year_of(doc.date),
+                doc.doc_type,
+                document_to_json(doc),
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc.id, s.id, s.number, s.heading, s.level, s.parent, s.span[0], s.span[1]) for s in doc.sections],
+        )
+        for kind, (attr, label) in FACT_KINDS.items():
+            conn.executemany(
+                "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        doc.id,
+                        kind,
+                        n,
+                        getattr(f, "section", None),
+                        f.span[0],
+                        f.span[1],
+                        getattr(f, label),
+                        json.dumps(asdict(f), ensure_ascii=False),
+                    )
+                    for n, f in enumerate(getattr(doc, attr))
+                ],
+            )
+    conn.executemany(
+        "INSERT INTO clauses VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (c.id, c.doc_id, c.section, c.span[0], c.span[1], c.has_target, c.has_funding, c.has_responsibility)
+            for c in clauses
+        ],
+    )
+
+
+def delete_source(conn: sqlite3.Connection, path: str) -> list[str]:
+    """Forget one file; returns the ids of the documents it held (their clauses leave the index too)."""
+    ids = [row[0] for row in conn.execute("SELECT id FROM documents WHERE source_path = ?", (path,))]
+    conn.execute("DELETE FROM sources WHERE path = ?", (path,))
+    return ids
+
+
+def source_records(conn: sqlite3.Connection) -> dict[str, SourceRecord]:
+    rows = conn.execute("SELECT path, sha256, mtime, size FROM sources")
+    return {r[0]: SourceRecord(*r) for r in rows}
+
+
+def document_owner(conn: sqlite3.Connection, doc_id: str) -> str | None:
+    row = conn.execute("SELECT source_path FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    return row[0] if row else None
+
+
+def load_documents(
+    conn: sqlite3.Connection, jurisdictions: list[str] | None = None, doc_ids: list[str] | None = None
+) -> list[Document]:
+    """Whole documents in a stable order (source path, then position in the file)."""
+    sql = "SELECT data FROM documents"
+    where: list[str] = []
+    args: list[Any] = []
+    if jurisdictions is not None:
+        where.append(f"jurisdiction IN ({','.join('?' * len(jurisdictions))})")
+        args += jurisdictions
+    if doc_ids is not None:
+        where.append(f"id IN ({','.join('?' * len(doc_ids))})")
+        args += doc_ids
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY source_path, ordinal"
+    return [document_from_json(row[0]) for row in conn.execute(sql, args)]
+
+
+def facts_in(conn: sqlite3.Connection, doc_id: str, start: int, end: int) -> list[dict[str, Any]]:
+    """The facts of ``doc_id`` whose span overlaps ``[start, end)``, each with its kind."""
+    rows = conn.execute(
+        'SELECT kind, data FROM facts WHERE doc_id = ? AND start < ? AND "end" > ? ORDER BY start',
+        (doc_id, end, start),
+    )
+    return [{"kind": kind, **json.loads(data)} for kind, data in rows]
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many files, documents, sections, facts of each kind, agencies and clauses the store holds."""
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    out = {
+        "files": one("SELECT count(*) FROM sources"),
+        "documents": one("SELECT count(*) FROM documents"),
+        "sections": one("SELECT count(*) FROM sections"),
+    }
+    for kind, (attr, _label) in FACT_KINDS.items():
+        out[attr] = one(f"SELECT count(*) FROM facts WHERE kind = '{kind}'")
+    out["agencies"] = one("SELECT count(DISTINCT label) FROM facts WHERE kind = 'responsibility'")
+    out["clauses"] = one("SELECT count(*) FROM clauses")
+    return out

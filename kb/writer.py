@@ -1,0 +1,280 @@
+"""Change a knowledge base safely: build it anew, add files, remove files.
+
+Every change writes a whole new generation (kb.layout) and publishes it with one
+atomic switch, holding a file lock so there is one writer at a time. Whatever
+happens before the switch — an error, Ctrl-C, SIGKILL, a full disk — readers
+keep the previous generation, whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from kb import index, layout, store
+from kb.clauses import clauses_of
+from kb.ingest import (
+    Extracted,
+    ExtractionCache,
+    FileItem,
+    Limits,
+    Skipped,
+    discover,
+    extract_all,
+    extractor_fingerprint,
+    identify,
+    over_limit,
+)
+from kb.tokenizer import use_full_dictionary, write_vocabulary
+from model import KnowledgeBaseError
+
+LOCK_WAIT_SECONDS = 3.0
+Progress = Callable[[str], None]  # called with a file path each time one is done
+
+
+@dataclass
+class ChangeReport:
+    """What a build, add or remove did."""
+
+    kb: str
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    changed: bool = False
+
+
+@contextmanager
+def writing(root: Path) -> Iterator[None]:
+    """Hold the knowledge base's write lock, or say clearly that another writer has it."""
+    root.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(root / layout.LOCK))
+    try:
+        lock.acquire(timeout=LOCK_WAIT_SECONDS)
+    except Timeout:
+        raise KnowledgeBaseError(
+            f"busy: another policykb build is writing to {root}; wait for it to finish and try again"
+        ) from None
+    try:
+        layout.prune(root)  # clear folders a killed writer left behind
+        yield
+    finally:
+        lock.release()
+
+
+class _Generation:
+    """A new generation being written: its database, its index writer, and how to finish or abandon it."""
+
+    def __init__(self, root: Path, base: Path | None) -> None:
+        self.root = root
+        self.path = layout.new_generation(root)
+        self.db_path = self.path / layout.DB_NAME
+        self.index_path = self.path / layout.INDEX_DIR
+        try:
+            if base is not None:
+                with store.connect(base / layout.DB_NAME, readonly=True) as src, sqlite3.connect(self.db_path) as dst:
+                    src.backup(dst)
+                shutil.copytree(base / layout.INDEX_DIR, self.index_path)
+                self.ix = index.open_index(self.index_path)
+            else:
+                self.ix = index.create(self.index_path)
+            self.conn = store.connect(self.db_path)
+            self.writer = index.writer(self.ix)
+        except BaseException:
+            shutil.rmtree(self.path, ignore_errors=True)
+            raise
+
+    def remove_source(self, path: str) -> None:
+        ids = store.delete_source(self.conn, path)
+        index.delete_documents(self.writer, ids)
+
+    def add(self, result: Extracted) -> str | None:
+        """Store one file's documents and clauses; returns why it was refused, or None."""
+        for doc in result.documents:
+            owner = store.document_owner(self.conn, doc.id)
+            if owner is not None and owner != result.item.path:
+                return f"holds the same document ({doc.title or doc.id}) as {owner}; the copy was not added"
+        record = store.SourceRecord(result.item.path, result.item.sha256, result.item.mtime, result.item.size)
+        text = result.source.text
+        all_clauses = []
+        for doc in result.documents:
+            clauses = clauses_of(doc, text)
+            index.add_clauses(self.writer, doc, clauses)
+            all_clauses += clauses
+        store.insert_source(self.conn, record, result.source, result.documents, all_clauses)
+        return None
+
+    def finish(self) -> dict[str, int]:
+        """Commit database and index, derive graph and query vocabulary, publish."""
+        from graph.build import build_graph, save_graph
+
+        self.conn.commit()
+        self.writer.commit(optimize=True)
+        documents = store.load_documents(self.conn)
+        save_graph(build_graph(documents), self.path / layout.GRAPH_NAME)
+        write_vocabulary(index.vocabulary(self.ix), self.path / layout.VOCAB_NAME)
+        counts = store.counts(self.conn)
+        self.conn.close()
+        layout.publish(self.root, self.path)
+        return counts
+
+    def abandon(self) -> None:
+        with contextlib.suppress(Exception):  # already failing; the folder goes anyway
+            self.writer.cancel()
+        self.conn.close()
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _current_or_none(root: Path) -> Path | None:
+    try:
+        return layout.current_generation(root)
+    except KnowledgeBaseError:
+        if (root / layout.CURRENT).exists():
+            raise
+        return None
+
+
+def _identify_all(files: list[Path], limits: Limits, report: ChangeReport) -> list[FileItem]:
+    items: list[FileItem] = []
+    for path in files:
+        try:
+            item = identify(path)
+        except OSError as exc:
+            report.skipped.append(Skipped(str(path), f"cannot be opened: {exc.strerror}"))
+            continue
+        reason = over_limit(item, limits)
+        if reason:
+            report.skipped.append(Skipped(item.path, reason))
+        else:
+            items.append(item)
+    return items
+
+
+def _ingest(
+    gen: _Generation,
+    items: list[FileItem],
+    limits: Limits,
+    root: Path,
+    report: ChangeReport,
+    progress: Progress | None,
+    replaced: set[str],
+) -> None:
+    cache = ExtractionCache(root / layout.CACHE, extractor_fingerprint())
+    for result in extract_all(items, limits, cache):
+        if isinstance(result, Skipped):
+            report.skipped.append(result)
+        else:
+            path = result.item.path
+            if path in replaced:
+                gen.remove_source(path)
+            refusal = gen.add(result)
+            if refusal:
+                report.skipped.append(Skipped(path, refusal))
+            else:
+                (report.replaced if path in replaced else report.added).append(path)
+        if progress:
+            progress(result.item.path if isinstance(result, Extracted) else result.path)
+
+
+def build(root: Path, paths: list[Path], limits: Limits, progress: Progress | None = None) -> ChangeReport:
+    """Read every supported file under ``paths`` into a fresh knowledge base at ``root``."""
+    files, missing = discover(paths)
+    report = ChangeReport(kb=str(root), skipped=missing)
+    if not files:
+        where = ", ".join(str(p) for p in paths)
+        raise KnowledgeBaseError(f"no policy files (.txt .pdf .html .docx) found in {where}; nothing was built")
+    with writing(root):
+        items = _identify_all(files, limits, report)
+        use_full_dictionary()
+        gen = _Generation(root, base=None)
+        try:
+            _ingest(gen, items, limits, root, report, progress, replaced=set())
+            if not report.added:
+                raise KnowledgeBaseError(
+                    f"none of the {len(files)} files could be read; the knowledge base at {root} was not changed"
+                )
+            report.counts = gen.finish()
+            report.changed = True
+        except BaseException:
+            gen.abandon()
+            raise
+        ExtractionCache(root / layout.CACHE, extractor_fingerprint()).prune()
+    return report
+
+
+def add(root: Path, files: list[Path], limits: Limits, progress: Progress | None = None) -> ChangeReport:
+    """Add files to the knowledge base; an unchanged file changes nothing, a changed one replaces its facts."""
+    base = layout.current_generation(root)
+    found, missing = discover(files)
+    report = ChangeReport(kb=str(root), skipped=missing)
+    with writing(root):
+        base = layout.current_generation(root)  # may have moved on while we waited
+        with store.connect(base / layout.DB_NAME, readonly=True) as conn:
+            known = store.source_records(conn)
+        items = []
+        for item in _identify_all(found, limits, report):
+            if item.path in known and known[item.path].sha256 == item.sha256:
+                report.unchanged.append(item.path)
+            else:
+                items.append(item)
+        if not items:
+            with store.connect(base / layout.DB_NAME, readonly=True) as conn:
+                report.counts = store.counts(conn)
+            return report
+        use_full_dictionary()
+        gen = _Generation(root, base=base)
+        try:
+            _ingest(gen, items, limits, root, report, progress, replaced={i.path for i in items if i.path in known})
+            if not (report.added or report.replaced):
+                gen.abandon()
+                with store.connect(base / layout.DB_NAME, readonly=True) as conn:
+                    report.counts = store.counts(conn)
+                return report
+            report.counts = gen.finish()
+            report.changed = True
+        except BaseException:
+            gen.abandon()
+            raise
+    return report
+
+
+def remove(root: Path, files: list[Path]) -> ChangeReport:
+    """Take files (and every fact read from them) out of the knowledge base."""
+    report = ChangeReport(kb=str(root))
+    layout.current_generation(root)
+    with writing(root):
+        base = layout.current_generation(root)
+        with store.connect(base / layout.DB_NAME, readonly=True) as conn:
+            known = store.source_records(conn)
+        wanted: list[str] = []
+        for path in files:
+            key = str(path.resolve())
+            if key in known:
+                wanted.append(key)
+            else:
+                report.skipped.append(Skipped(str(path), "is not in the knowledge base"))
+        if not wanted:
+            with store.connect(base / layout.DB_NAME, readonly=True) as conn:
+                report.counts = store.counts(conn)
+            return report
+        use_full_dictionary()
+        gen = _Generation(root, base=base)
+        try:
+            for key in wanted:
+                gen.remove_source(key)
+                report.removed.append(key)
+            report.counts = gen.finish()
+            report.changed = True
+        except BaseException:
+            gen.abandon()
+            raise
+    return report
