@@ -1,9 +1,334 @@
-"""Find the funding of a document (placeholder: finds nothing yet)."""
+"""Find funding clauses: grants with an amount, a rate or a cap (GUIDELINE.md, "Funding").
+
+How a document is read: it is cut into sentences (。；) and clauses (，：). A money amount or a
+percent counts as a grant only in a clause that names an instrument (奖励, 补助, …), and only when it
+is not an eligibility threshold (投资2000万元（含）以上), a disbursement schedule (补助总额50%), or in
+a tax or fee clause. A rate opens a grant that the next maximum of the same sentence caps
+(…的20%、10%、8%给予补助，单个项目最高补助2000万元 → three grants sharing one cap); every other
+amount or maximum is a grant of its own. The cue words live in extract/data/funding_cues.tsv.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extract.locate import innermost_section
+from extract.numbers import NUMBER, PERCENT, apply_multiplier, parse_number
 from model import Document, Funding
+
+CUES_FILE = Path(__file__).with_name("data") / "funding_cues.tsv"
+MAX_SPAN = 200  # a clause longer than this is cut down to the words around its number
+
+
+def load_cues(path: Path = CUES_FILE) -> dict[str, list[str]]:
+    """The cue words of ``funding_cues.tsv`` by kind, longest first (so 研发补助 wins over 补助)."""
+    cues: dict[str, list[str]] = defaultdict(list)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, _, cue = line.partition("\t")
+        if cue.strip():
+            cues[kind.strip()].append(cue.strip())
+    return {kind: sorted(words, key=len, reverse=True) for kind, words in cues.items()}
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in words)
+
+
+CUES = load_cues()
+INSTRUMENT = re.compile(_alternation(CUES["instrument"]))
+WEAK_INSTRUMENT = re.compile(rf"^(?:的|予以|给予)?[\u4e00-\u9fff]{{0,2}}?(?:{_alternation(CUES['weak_instrument'])})")
+ANY_INSTRUMENT = re.compile(_alternation(CUES["instrument"] + CUES["weak_instrument"]))
+GRANTING = re.compile(rf"{_alternation(CUES['instrument'])}|给予|予以")
+CAP = re.compile(_alternation(CUES["cap"]))
+THRESHOLD_BEFORE = re.compile(rf"(?:{_alternation(CUES['threshold_before'])})\s*$")
+THRESHOLD_AFTER = re.compile(rf"^\s*(?:{_alternation(CUES['threshold_after'])})")
+SCHEDULE = re.compile(rf"(?:{_alternation(CUES['schedule'])})\s*$")
+EXCLUDE = re.compile(_alternation(CUES["exclude"]))
+CONDITION_VERB = re.compile(_alternation(CUES["condition_verb"]))
+PER = re.compile(rf"(?:{_alternation(CUES['per_head'])})(?:{_alternation(CUES['per_noun'])})(?:每年)?")
+PER_SLASH = re.compile(rf"/({_alternation(CUES['per_slash'])})")
+
+SENTENCE = re.compile(r"[^。；;！？!?\n]+")
+CLAUSE_SEPARATOR = re.compile(r"[，：:]|,(?!\d{3}(?!\d))")
+LIST_GLUE = re.compile(r"^\s*(?:、|和|及|或|与|,|，)?\s*$")
+# Money: 2000万元, 1000万—3000万元 (a range: its top is the cap), 100万 (no 元 after a multiplier).
+MONEY = re.compile(
+    rf"(?:(?P<lo>{NUMBER})(?:万亿|万|亿)?元?\s*[—–\-－~～至到]\s*)?(?P<num>{NUMBER})(?P<mult>万亿|万|亿)?元"
+    rf"|(?P<num2>{NUMBER})(?P<mult2>万亿|万|亿)(?![\u4e00-\u9fff\d%％])"
+)
+# 对 opening the phrase that names who may claim (对投资…的企业), not 对接/针对/对标.
+FOR_WHOM = re.compile(r"(?<![针相绝面应核])对(?![接标外于照口比象])")
+# Words that qualify a grant but name nobody (市级, 一次性, 分档), trimmed off a beneficiary.
+LEVEL_WORDS = re.compile(rf"^(?:{_alternation(CUES['level_word'])})+|(?:{_alternation(CUES['level_word'])})+$")
+GIVEN_TO = re.compile(rf"给予([\u4e00-\u9fff]{{2,12}}?)(?:{_alternation(CUES['level_word'])})*$")
+
+
+@dataclass
+class Quantity:
+    """One amount or rate written in a clause, with what it is."""
+
+    kind: str  # "rate", "cap", "amount"
+    value: float
+    start: int
+    end: int
+    clause: tuple[int, int]
+    group: int  # quantities of one list (20%、10%、8%) share a group
+    index: int  # position within its group
+
+
+@dataclass
+class Grant:
+    rate: float | None = None
+    cap: float | None = None
+    amount: float | None = None
+    quantities: list[Quantity] = field(default_factory=list)
+
+
+def _value(match: re.Match[str]) -> tuple[str, float] | None:
+    """(kind hint, value) of a money or percent match; None when the number cannot be read."""
+    try:
+        if "num" in match.re.groupindex and match.re is MONEY:
+            if match["num"] is not None:
+                value = apply_multiplier(parse_number(match["num"]), match["mult"])
+                return ("range" if match["lo"] else "money"), value
+            return "money", apply_multiplier(parse_number(match["num2"]), match["mult2"])
+        written = match["num"] if match["num"] is not None else match["cn"].replace("点", ".")
+        return "percent", parse_number(written)
+    except (ValueError, TypeError, ArithmeticError):
+        return None
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The clauses of one sentence as absolute (start, end), trimmed of spaces."""
+    out, cursor = [], start
+    for sep in CLAUSE_SEPARATOR.finditer(text, start, end):
+        out.append((cursor, sep.start()))
+        cursor = sep.end()
+    out.append((cursor, end))
+    trimmed = []
+    for a, b in out:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            trimmed.append((a, b))
+    return trimmed
+
+
+def _in_condition_zone(clause: str, pos: int) -> bool:
+    """True when ``pos`` lies in 对…的X before the grant verb of its clause (对首次突破1亿元的企业给予…)."""
+    opener = None
+    for m in FOR_WHOM.finditer(clause, 0, pos):
+        opener = m
+    if opener is None or CONDITION_VERB.search(clause, opener.end(), pos):
+        return False
+    return CONDITION_VERB.search(clause, pos) is not None
+
+
+def _quantities(text: str, clause: tuple[int, int], next_group: int) -> list[Quantity]:
+    """The grant quantities of one clause (none when it names no instrument or is a tax/fee rule)."""
+    a, b = clause
+    words = text[a:b]
+    if EXCLUDE.search(words):
+        return []
+    strong = INSTRUMENT.search(words) is not None
+    found = sorted([*MONEY.finditer(words), *PERCENT.finditer(words)], key=lambda m: m.start())
+    out: list[Quantity] = []
+    last_end, last_kind, group, index = 0, None, next_group, 0
+    for m in found:
+        if m.start() < last_end:
+            continue
+        read = _value(m)
+        if read is None:
+            continue
+        hint, value = read
+        before, after = words[: m.start()], words[m.end() :]
+        between = words[last_end : m.start()]
+        if THRESHOLD_AFTER.match(after) or _in_condition_zone(words, m.start()):
+            continue
+        if hint != "percent" and THRESHOLD_BEFORE.search(before):
+            continue
+        if hint == "percent" and SCHEDULE.search(before):
+            continue
+        slash = PER_SLASH.match(after)
+        rest = after[slash.end() :] if slash else after
+        named_before = INSTRUMENT.search(between) or CAP.search(between)
+        if hint != "percent" and rest.startswith("的") and not named_before and not ANY_INSTRUMENT.search(rest[1:8]):
+            continue  # 1亿元的企业: the amount describes who may claim
+        if not strong and not WEAK_INSTRUMENT.match(rest):
+            continue
+        glued = last_kind is not None and LIST_GLUE.match(between) is not None
+        if hint == "percent":
+            kind = "rate"
+        elif hint == "range":
+            kind = "cap"
+        elif glued and last_kind != "rate":
+            kind = last_kind
+        else:
+            kind = "cap" if CAP.search(between) else "amount"
+        if glued and kind == last_kind:
+            index += 1
+        else:
+            group, index = (group + 1 if out else group), 0
+        out.append(Quantity(kind, value, a + m.start(), a + m.end(), clause, group, index))
+        last_end, last_kind = m.end(), kind
+    return out
+
+
+def _grants(quantities: list[Quantity]) -> list[Grant]:
+    """Pair the quantities of one sentence into grants: a rate takes the next cap of its sentence."""
+    grants: list[Grant] = []
+    open_rates: list[Grant] = []
+    by_group: dict[int, list[Quantity]] = defaultdict(list)
+    for q in quantities:
+        by_group[q.group].append(q)
+    for group in sorted(by_group):
+        members = by_group[group]
+        kind = members[0].kind
+        if kind == "rate":
+            open_rates = [Grant(rate=q.value, quantities=[q]) for q in members]
+            grants.extend(open_rates)
+            continue
+        if kind == "cap" and open_rates and (len(members) == 1 or len(members) == len(open_rates)):
+            for i, grant in enumerate(open_rates):
+                q = members[i] if len(members) > 1 else members[0]
+                grant.cap = q.value
+                grant.quantities.append(q)
+            open_rates = []
+            continue
+        for q in members:
+            grant = Grant(cap=q.value) if kind == "cap" else Grant(amount=q.value)
+            grant.quantities.append(q)
+            grants.append(grant)
+    return grants
+
+
+def _span(text: str, grant: Grant) -> tuple[int, int]:
+    """The clauses holding the grant's numbers; a very long clause is cut to the words around them."""
+    start = min(q.clause[0] for q in grant.quantities)
+    end = max(q.clause[1] for q in grant.quantities)
+    if end - start <= MAX_SPAN:
+        return start, end
+    first = min(q.start for q in grant.quantities)
+    last = max(q.end for q in grant.quantities)
+    return max(start, first - 30), min(end, last + 30)
+
+
+def _instrument(text: str, q: Quantity) -> str:
+    """The instrument word nearest after the number in its clause, else the nearest before it."""
+    a, b = q.clause
+    after = INSTRUMENT.search(text, q.end, b)
+    if after:
+        return after.group()
+    before = None
+    for m in INSTRUMENT.finditer(text, a, q.start):
+        before = m
+    if before:
+        return before.group()
+    weak = re.search(_alternation(CUES["weak_instrument"]), text[q.end : b])
+    return weak.group() if weak else "资金"
+
+
+def _per(text: str, grant: Grant, span: tuple[int, int], sentence_start: int) -> str | None:
+    """The unit a grant applies to as written: in its own clauses first, then earlier in its sentence."""
+    for q in grant.quantities:
+        slash = PER_SLASH.match(text, q.end, min(q.end + 3, len(text)))
+        if slash:
+            return slash.group(1)
+    own = PER.search(text, span[0], span[1])
+    if own:
+        return own.group()
+    earlier = list(PER.finditer(text, sentence_start, span[0]))
+    return earlier[-1].group() if earlier else None
+
+
+def _split_phrase(phrase: str) -> tuple[str | None, str | None]:
+    """对X的Y → (X as condition, Y as beneficiary); 等 closes a list of examples (…等国家科技创新基地)."""
+    phrase = phrase.strip(" ，,、")
+    if "的" not in phrase:
+        return None, None
+    head, _, tail = phrase.rpartition("的")
+    tail = LEVEL_WORDS.sub("", tail).strip(" ，,、")
+    if "等" in tail:
+        tail = tail.rpartition("等")[2]
+    return (head.strip(" ，,、") or None), (tail or None)
+
+
+def _who(text: str, q: Quantity, sentence_start: int) -> tuple[str | None, str | None]:
+    """(condition, beneficiary) from the 对… phrase before the grant, and 给予X… inside it."""
+    a, _ = q.clause
+    condition = beneficiary = None
+    opener = None
+    for m in FOR_WHOM.finditer(text, sentence_start, q.start):
+        opener = m
+    if opener is not None:
+        if opener.start() >= a:  # 对X的Y给予… inside the grant clause
+            verb = CONDITION_VERB.search(text, opener.end(), q.start)
+            condition, beneficiary = _split_phrase(text[opener.end() : verb.start() if verb else q.start])
+        else:  # 对X的Y，(根据…，)市级给予… over earlier clauses, up to the first that grants
+            parts = []
+            for part in _clauses(text, opener.end(), a):
+                if GRANTING.search(text, part[0], part[1]):
+                    break
+                parts.append(part)
+            while len(parts) > 1 and "的" not in text[parts[-1][0] : parts[-1][1]]:
+                parts.pop()
+            if parts:
+                condition, beneficiary = _split_phrase(text[parts[0][0] : parts[-1][1]])
+    given = None if q.kind == "rate" else GIVEN_TO.search(text, a, q.start)
+    if given and not PER.fullmatch(given.group(1)) and not LEVEL_WORDS.fullmatch(given.group(1)):
+        named = LEVEL_WORDS.sub("", given.group(1))
+        if named and not PER.match(named):
+            beneficiary = named
+    return condition, beneficiary
+
+
+def _distribute(beneficiary: str | None, q: Quantity, group_size: int) -> str | None:
+    """分别: the i-th of a listed beneficiary goes with the i-th rate or amount of a list."""
+    if beneficiary and group_size > 1:
+        parts = [p for p in re.split(r"[、]|和", beneficiary) if p]
+        if len(parts) == group_size:
+            return parts[q.index]
+    return beneficiary
 
 
 def find_funding(text: str, doc: Document) -> list[Funding]:
-    return []
+    """Every quantified grant of ``doc`` (one item per rate, amount or separately capped grant)."""
+    items: list[Funding] = []
+    doc_start, doc_end = doc.span
+    for sentence in SENTENCE.finditer(text, doc_start, doc_end):
+        s_start, s_end = sentence.span()
+        quantities: list[Quantity] = []
+        for clause in _clauses(text, s_start, s_end):
+            quantities.extend(_quantities(text, clause, (quantities[-1].group + 1) if quantities else 0))
+        if not quantities:
+            continue
+        group_sizes: dict[int, int] = defaultdict(int)
+        for q in quantities:
+            group_sizes[q.group] += 1
+        for grant in _grants(quantities):
+            first = grant.quantities[0]
+            span = _span(text, grant)
+            condition, beneficiary = _who(text, first, s_start)
+            section = innermost_section(doc, span[0])
+            items.append(
+                Funding(
+                    section=section.id if section else None,
+                    instrument=_instrument(text, first),
+                    rate=grant.rate,
+                    cap=grant.cap,
+                    amount=grant.amount,
+                    per=_per(text, grant, span, s_start),
+                    condition=condition,
+                    beneficiary=_distribute(beneficiary, first, group_sizes[first.group]),
+                    text=text[span[0] : span[1]],
+                    span=span,
+                )
+            )
+    return items
