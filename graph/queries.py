@@ -208,9 +208,9 @@ def resolve_agency(
             known.add(data["name"])
             known.update(data.get("written_as", []))
     close = difflib.get_close_matches(name, sorted(known), n=5, cutoff=0.4)
-    where = f"在{city}" if city else ""
-    hint = f"; did you mean: {'、'.join(close)}" if close else "; run `policykb duties --help` and check the name"
-    raise KnowledgeBaseError(f"unknown agency {name!r}{where}{hint}")
+    where = f" in {city}" if city else ""
+    hint = f"; did you mean: {'、'.join(close)}" if close else "; check the name, or leave out --city"
+    raise KnowledgeBaseError(f"no agency called {name!r}{where} in the knowledge base{hint}")
 
 
 def duties(g: nx.MultiDiGraph, agencies: list[str], city: str | None = None, role: str | None = None):
