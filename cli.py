@@ -150,16 +150,35 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def text(file: Path) -> None:
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--max-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=50,
+    show_default=True,
+    help="Refuse files larger than this many megabytes.",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Refuse PDFs with more pages than this.",
+)
+def text(file: Path, max_mb: float, max_pages: int) -> None:
     """Print the text of FILE that every span refers to.
+
+    FILE may be .txt (UTF-8, GB18030/GBK, Big5, UTF-16), .pdf (with a text
+    layer), .html or .docx. For a PDF, page numbers and running headers are
+    left out and lines the layout broke are joined again; a .docx table row
+    is one line with its cells separated by tabs.
 
     Example: policykb text corpus/004_bb2807ede5a84bad.txt
     """
     from extract import read_source
 
     try:
-        source = read_source(file)
+        source = read_source(file, max_bytes=int(max_mb * 1024 * 1024), max_pages=max_pages)
     except PolicyKBError as exc:
         _fail(exc)
     sys.stdout.write(source.text)
@@ -509,6 +528,72 @@ def graph_export(fmt: str, output: Path | None, kb_path: Path | None) -> None:
         return
     try:
         output.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}; choose another path") from None
+    click.echo(f"已写入 {output}（{fmt}）", err=True)
+
+
+@cli.command()
+@click.argument("plans", nargs=-1, required=True)
+@click.option("--year", type=int, default=None, help="Only plans in force that year, e.g. 2025.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "md", "csv", "json", "html"]),
+    default="table",
+    show_default=True,
+    help="table: in the terminal; md, csv, json; html: one report file with charts (use -o).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE.")
+@kb_option
+@json_option
+def compare(
+    plans: tuple[str, ...], year: int | None, fmt: str, output: Path | None, kb_path: Path | None, as_json: bool
+) -> None:
+    """Compare plans side by side: aligned targets, funding, responsibilities, policy instruments, themes.
+
+    Each of PLANS is a place (重庆, 青岛, 成都, 全国) or a document id. Every row
+    names the clause (c12 …) it was read from; the clauses are listed at the end.
+
+    Example: policykb compare 重庆 青岛 成都 --format html -o 比较.html
+    """
+    from kb.compare import compare as compare_sides
+    from kb.compare_format import comparison_tables, to_csv, to_markdown
+    from kb.compare_sources import load_sides
+
+    if len(plans) < 2:
+        raise click.ClickException("compare needs at least two places or documents, e.g. policykb compare 重庆 青岛")
+    fmt = "json" if as_json else fmt
+    if fmt == "html" and output is None:
+        raise click.ClickException("the HTML report is a file: add -o FILE, e.g. -o 比较.html")
+    try:
+        with open_kb_or_fail(kb_path) as kb:
+            comparison = compare_sides(load_sides(kb, list(plans), year))
+    except PolicyKBError as exc:
+        _fail(exc)
+    if fmt == "table":
+        for table in comparison_tables(comparison):
+            if table.rows:
+                print_table(table.rows, table.columns, title=table.title)
+            else:
+                click.echo(f"{table.title}：（无）")
+        click.echo("出处编号（c1 …）的原文：policykb compare … --format md")
+        return
+    if fmt == "html":
+        from kb.report_html import render_report
+
+        body = render_report(comparison)
+    elif fmt == "md":
+        body = to_markdown(comparison)
+    elif fmt == "csv":
+        body = to_csv(comparison)
+    else:
+        body = json.dumps(comparison.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    if output is None:
+        click.echo(body, nl=False)
+        return
+    try:
+        output.write_text(body, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror}; choose another path") from None
     click.echo(f"已写入 {output}（{fmt}）", err=True)
