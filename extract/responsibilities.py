@@ -1,9 +1,84 @@
-"""Find the responsibilities of a document (placeholder: finds nothing yet)."""
+"""Find who is responsible for each task: 责任单位/牵头单位/配合单位 notes, 负责 notes and 分工 tables.
+
+Notes are found and read by :mod:`extract.resp_notes` and :mod:`extract.resp_tables`;
+this module gives every unit its role (the note's own words first, then the
+document's stated convention such as ``逗号前为牵头单位，下同``), attaches it to
+the innermost numbered task, applies inheritance notes (``以下各项任务均需各区县具体落实``)
+to later tasks, and makes the agency name canonical (:mod:`extract.agencies`).
+"""
 
 from __future__ import annotations
 
-from model import Document, Responsibility
+from extract.agencies import canonical_agency, place_in, place_name
+from extract.locate import innermost_section
+from extract.resp_notes import Note, cues, find_notes
+from extract.resp_tables import find_table_notes
+from extract.unit_names import Written
+from model import Document, Responsibility, Role, Section
+
+
+def _document_place(text: str, doc: Document) -> str | None:
+    """The document's place: the structure reader's, else the first place its title names."""
+    if doc.jurisdiction:
+        return place_name(doc.jurisdiction)
+    head = doc.title or text[doc.span[0] : doc.span[0] + 200]
+    if "国务院" in head or head.startswith(("中共中央", "国家")):
+        return "全国"
+    return place_in(head)
+
+
+def _conventions(text: str, doc: Document, notes: list[Note]) -> list[tuple[int, str]]:
+    """Conventions that hold from a position on: stated with 下同, or stated outside any note."""
+    held = [(n.start, n.convention) for n in notes if n.convention and n.carries]
+    for pattern, kind in cues()["convention_res"]:
+        for m in pattern.finditer(text, *doc.span):
+            if not any(n.start <= m.start() < n.body[1] for n in notes):
+                held.append((m.start(), kind))
+    return sorted(held)
+
+
+def _role(stated: Role | None, convention: str | None, group: int, position: int) -> Role:
+    """A unit's role: its note's words first, then the document's convention, else responsible."""
+    if stated:
+        return stated
+    if convention == "comma":
+        return "lead" if group == 0 else "support"
+    if convention == "first":
+        return "lead" if position == 0 else "support"
+    return "responsible"
+
+
+def _later_tasks(doc: Document, section: Section) -> list[Section]:
+    """Tasks after ``section`` at its level in the same document."""
+    return [s for s in doc.sections if s.level == section.level and s.span[0] > section.span[0] and s.number]
 
 
 def find_responsibilities(text: str, doc: Document) -> list[Responsibility]:
-    return []
+    """One item per (task, unit) named in the document's responsibility notes and 分工 tables."""
+    notes = find_notes(text, *doc.span) + find_table_notes(text, doc)
+    notes.sort(key=lambda n: n.start)
+    place = _document_place(text, doc)
+    held = _conventions(text, doc, notes)
+    out: list[Responsibility] = []
+    seen: set[tuple[str | None, str, str]] = set()
+
+    def add(section: Section | None, unit: Written, role: Role) -> None:
+        key = (section.id if section else None, unit.name, role)
+        if key in seen:
+            return
+        seen.add(key)
+        agency, jurisdiction = canonical_agency(unit.name, place)
+        out.append(Responsibility(key[0], agency, unit.name, jurisdiction, role, unit.span))
+
+    inherited: list[tuple[Section, Written, Role]] = []
+    for note in notes:
+        section = innermost_section(doc, note.start)
+        convention = note.convention or next((k for at, k in reversed(held) if at <= note.start), None)
+        for position, (unit, stated, group) in enumerate(note.units):
+            add(section, unit, _role(stated, convention, group, position))
+        if section:
+            inherited += [(section, unit, role) for unit, role in note.inherited]
+    for origin, unit, role in inherited:
+        for task in _later_tasks(doc, origin):
+            add(task, unit, role)
+    return out

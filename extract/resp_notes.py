@@ -1,0 +1,146 @@
+"""Find responsibility notes and read them: ``（责任单位：A、B等按职责分工负责，C具体落实）``.
+
+A note is bracketed (closed, or cut off at the line end), starts a line with
+its label, or is an unlabelled bracket that lists units and says 负责
+(``（海关总署、商务部负责，排在第一位的部门为牵头部门，下同）``). Reading it
+gives its units with the roles its own words state, the lead convention it
+states and the units it gives to every later task. Cue words: ``data/resp_cues.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from extract.unit_names import OPENERS, Written, balanced_end, read_units, split_top
+from model import Role
+
+DATA = Path(__file__).resolve().parent / "data"
+NOTE_MAX = 600  # a note longer than this is running text, not a note
+
+
+@cache
+def cues() -> dict[str, Any]:
+    """``data/resp_cues.json`` with its patterns compiled."""
+    raw = json.loads((DATA / "resp_cues.json").read_text(encoding="utf-8"))
+    labels = sorted(raw["labels"], key=len, reverse=True)
+    label_alt = "|".join(map(re.escape, labels))
+    raw["label_at_start"] = re.compile(rf"\s*(?P<label>{label_alt})\s*[:：]\s*")
+    raw["bracket_label"] = re.compile(rf"[{OPENERS}]\s*(?:{label_alt})\s*[:：]")
+    raw["line_label"] = re.compile(rf"(?m)^[ \t\u3000]*(?:{label_alt})\s*[:：]")
+    raw["convention_res"] = [(re.compile(c["pattern"]), c["kind"]) for c in raw["conventions"]]
+    raw["inheritance_re"] = re.compile(raw["inheritance"])
+    raw["tail_words"] = sorted(
+        [(w, r) for w, r in raw["role_words"]] + [(w, None) for w in raw["trim_words"]],
+        key=lambda pair: len(pair[0]),
+        reverse=True,
+    )
+    return raw
+
+
+@dataclass
+class Note:
+    """One responsibility note: where its words are and what it says."""
+
+    start: int  # the note's first character (its bracket, or its label)
+    body: tuple[int, int]  # the words inside the brackets
+    closed: bool
+    label_role: Role | None = None  # a table column's role
+    units: list[tuple[Written, Role | None, int]] = field(default_factory=list)  # unit, stated role, comma group
+    convention: str | None = None
+    carries: bool = False
+    inherited: list[tuple[Written, Role]] = field(default_factory=list)
+
+
+def _role_words(group: str) -> tuple[str, Role | None]:
+    """The unit list without its trailing role and list words, and the role those words state."""
+    role: Role | None = None
+    changed = True
+    while changed:
+        changed = False
+        stripped = group.rstrip(" \t\u3000。.;；")
+        for word, word_role in cues()["tail_words"]:
+            if stripped.endswith(word) and len(stripped) > len(word):
+                stripped = stripped[: -len(word)]
+                role = role or word_role
+                changed = True
+                break
+        group = stripped
+    return group, role
+
+
+def read_note(text: str, note: Note) -> None:
+    """Fill a note's units, convention and inheritance from its words."""
+    c = cues()
+    start, end = note.body
+    group_index = 0
+    for clause, at in split_top(text[start:end], start, "；;。"):
+        role: Role | None = note.label_role
+        m = c["label_at_start"].match(clause)
+        if m:
+            role = c["labels"][m["label"]]
+            clause, at = clause[m.end() :], at + m.end()
+        for group, g_at in split_top(clause, at, "，,"):
+            words = group.strip()
+            if not words:
+                continue
+            if any(w in words for w in c["carry_forward"]):
+                note.carries = True
+            kind = next((k for pattern, k in c["convention_res"] if pattern.search(words)), None)
+            if kind:
+                note.convention = kind
+                continue
+            if words in c["carry_forward"] or any(words.startswith(w) for w in c["ignore_clauses"]):
+                continue
+            inherit = c["inheritance_re"].match(words)
+            if inherit:
+                offset = g_at + group.index(words) + inherit.start("units")
+                stated = _role_words(inherit["units"] + inherit["role"])[1] or "responsible"
+                note.inherited += [(u, stated) for u in read_units(inherit["units"], offset)]
+                continue
+            names, stated = _role_words(group)
+            units = read_units(names, g_at, cut_off=not note.closed and g_at + len(group) >= end)
+            stated = stated or (role if role != "responsible" else None)
+            note.units += [(u, u.role or stated, group_index) for u in units]
+            if units:
+                group_index += 1
+
+
+def _looks_like_note(text: str, start: int, end: int) -> bool:
+    """An unlabelled bracket is a note when it lists units and then says 负责/牵头 (``（海关总署、商务部负责）``)."""
+    words = text[start:end]
+    head = re.split(r"[。；;]", words, maxsplit=1)[0]
+    head = re.split(r"[，,](?=[^，,]*(?:为牵头|下同))", head, maxsplit=1)[0]
+    names, role = _role_words(head)
+    if names == head or not any(w in head for w in ("负责", "牵头")):
+        return False
+    units = read_units(names, start)
+    return bool(units) and all(u.whole for u in units)
+
+
+def find_notes(text: str, start: int, end: int) -> list[Note]:
+    """The responsibility notes between ``start`` and ``end``, in reading order."""
+    c = cues()
+    notes: dict[int, Note] = {}
+    for m in c["bracket_label"].finditer(text, start, end):
+        close, closed = balanced_end(text, m.start(), min(end, m.start() + NOTE_MAX))
+        notes[m.start()] = Note(m.start(), (m.start() + 1, close), closed)
+    for m in c["line_label"].finditer(text, start, end):
+        at = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t\u3000"))
+        if not any(n.start <= at < n.body[1] for n in notes.values()):
+            line_end = text.find("\n", at, end)
+            notes[at] = Note(at, (at, end if line_end < 0 else line_end), True)
+    for m in re.finditer(rf"[{OPENERS}]", text[start:end]):
+        at = start + m.start()
+        if at in notes or any(n.start <= at < n.body[1] for n in notes.values()):
+            continue
+        close, closed = balanced_end(text, at, min(end, at + NOTE_MAX))
+        if closed and _looks_like_note(text, at + 1, close):
+            notes[at] = Note(at, (at + 1, close), True)
+    for note in notes.values():
+        read_note(text, note)
+    return [notes[k] for k in sorted(notes)]

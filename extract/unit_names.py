@@ -1,0 +1,177 @@
+"""Read a written list of units (``市经济信息委、市发展改革委等``) into unit names with their spans.
+
+Splits on 、，, and on 和/及 where the left part is a whole unit, trims list
+words (等), drops bracketed clauses that only define a short name
+(``以下简称区县``) and distributes a shared suffix
+(``两江新区、万盛经开区管委会`` → two 管委会). The word lists are data:
+``data/agency_rules.json`` and ``data/resp_cues.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from extract.agencies import is_collective, name_key, rules
+from model import Role, Span
+
+DATA = Path(__file__).resolve().parent / "data"
+OPENERS = "（(〔【"
+CLOSERS = "）)〕】"
+SPACE = " \t\u3000"
+
+
+@dataclass
+class Written:
+    """One unit as the note writes it: its name (trimmed, suffix distributed) and where it stands."""
+
+    name: str
+    span: Span
+    role: Role | None = None  # a role written in brackets after the name, e.g. 市发展改革委（牵头）
+    whole: bool = True  # ends like a unit name (a note cut off by the source may end inside one)
+
+
+@cache
+def _cues() -> dict[str, Any]:
+    return json.loads((DATA / "resp_cues.json").read_text(encoding="utf-8"))
+
+
+def balanced_end(text: str, opener: int, limit: int) -> tuple[int, bool]:
+    """Where the bracket opened at ``opener`` closes: (offset of the closer, True), or the line end and False."""
+    depth = 0
+    for i in range(opener, min(limit, len(text))):
+        ch = text[i]
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS:
+            depth -= 1
+            if depth == 0:
+                return i, True
+        elif ch == "\n":
+            return i, False
+    return min(limit, len(text)), False
+
+
+def split_top(words: str, offset: int, separators: str) -> list[tuple[str, int]]:
+    """Split at separators outside brackets; each part with its absolute offset."""
+    parts: list[tuple[str, int]] = []
+    depth, begin = 0, 0
+    for i, ch in enumerate(words):
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS:
+            depth = max(0, depth - 1)
+        elif ch in separators and depth == 0:
+            parts.append((words[begin:i], offset + begin))
+            begin = i + 1
+    parts.append((words[begin:], offset + begin))
+    return parts
+
+
+def _strip(words: str, at: int) -> tuple[str, int]:
+    """Words without surrounding spaces and leading words such as 由 (offset moved along)."""
+    lead = len(words) - len(words.lstrip(SPACE))
+    words, at = words[lead:].rstrip(SPACE), at + lead
+    for word in sorted(_cues()["lead_trim"], key=len, reverse=True):
+        if words.startswith(word) and len(words) > len(word) + 1:
+            words, at = words[len(word) :], at + len(word)
+            break
+    changed = True
+    while changed:
+        changed = False
+        for word in sorted(_cues()["trim_words"], key=len, reverse=True):
+            if words.endswith(word) and len(words) > len(word):
+                words, changed = words[: -len(word)].rstrip(SPACE), True
+                break
+    return words, at
+
+
+def is_whole(name: str) -> bool:
+    """A name that ends like a unit (局, 委, 政府, 管委会…) or is a collective (各区县)."""
+    key = name_key(name)
+    return is_collective(key) or key.endswith(tuple(name_key(s) for s in rules()["unit_suffixes"]))
+
+
+def _split_conjunctions(words: str, at: int) -> list[tuple[str, int]]:
+    """``A和B`` → A, B when A is a whole unit and B is more than a bare word (市工业和信息化局 stays whole)."""
+    bare = set(rules()["bare_words"])
+    for conj in sorted(_cues()["conjunctions"], key=len, reverse=True):
+        for m in re.finditer(re.escape(conj), words):
+            left, right = words[: m.start()], words[m.end() :]
+            if len(left) >= 2 and right and right not in bare and is_whole(left) and _top_level(words, m.start()):
+                return [(left, at)] + _split_conjunctions(right, at + m.end())
+    return [(words, at)]
+
+
+def _top_level(words: str, index: int) -> bool:
+    depth = 0
+    for ch in words[:index]:
+        depth += ch in OPENERS
+        depth -= ch in CLOSERS
+    return depth <= 0
+
+
+def _clean_brackets(name: str) -> tuple[str, Role | None]:
+    """Drop bracketed clauses that define a short name or scope; a 统称 clause names the collective.
+
+    ``各区县(自治县,以下简称区县)政府`` → ``各区县(自治县)政府``;
+    ``各区县(自治县,含两江新区,以下统称区县)`` → ``各区县``; ``市发展改革委(牵头)`` → role lead.
+    """
+    role_words = {w: r for w, r in _cues()["role_words"] if r}
+    drop = tuple(rules()["paren_drop_cues"])
+    role: Role | None = None
+    for m in re.finditer(rf"[{OPENERS}]([^{OPENERS}{CLOSERS}]*)[{CLOSERS}]", name):
+        clauses = [c.strip() for c in re.split(r"[,，;；]", m.group(1))]
+        whole_name = next((c.split("统称", 1)[1] for c in clauses if "统称" in c), None)
+        if whole_name and not name[m.end() :]:
+            return ("各" if name.startswith("各") else "") + whole_name, None
+        if len(clauses) == 1 and clauses[0] in role_words:
+            role = role_words[clauses[0]]
+            kept: list[str] = []
+        else:
+            kept = [c for c in clauses if c and not c.startswith(drop)]
+        if len(kept) != len(clauses):
+            inner = "，".join(kept) if m.group(0)[0] == "（" else ",".join(kept)
+            replacement = m.group(0)[0] + inner + m.group(0)[-1] if kept else ""
+            return _clean_brackets(name[: m.start()] + replacement + name[m.end() :])[0], role
+    return name, role
+
+
+def _distributed_suffix(name: str) -> str | None:
+    """The shared suffix a list can distribute (管委会 of 万盛经开区管委会), when the rest is not a unit itself."""
+    for suffix in sorted(rules()["distributable_suffixes"], key=len, reverse=True):
+        if name.endswith(suffix) and len(name) > len(suffix) and not is_whole(name[: -len(suffix)]):
+            return suffix
+    return None
+
+
+def read_units(words: str, offset: int, cut_off: bool = False) -> list[Written]:
+    """The units written in ``words`` (which starts at ``offset`` in the source text).
+
+    With ``cut_off`` (a note the source breaks off) a last name that does not
+    end like a unit is left out: only whole units count.
+    """
+    bare = set(rules()["bare_words"])
+    units: list[Written] = []
+    for item, at in split_top(words, offset, "、，,/"):
+        item, at = _strip(item, at)
+        for piece, p_at in _split_conjunctions(item, at):
+            piece, p_at = _strip(piece, p_at)
+            if not piece or piece in bare:
+                continue
+            name, role = _clean_brackets(piece)
+            units.append(Written(name, (p_at, p_at + len(piece)), role, is_whole(name)))
+    for i, unit in enumerate(units):
+        if unit.whole:
+            continue
+        donor = next((u for u in units[i + 1 :] if u.whole), None)
+        suffix = _distributed_suffix(donor.name) if donor else None
+        if suffix:
+            unit.name, unit.whole = unit.name + suffix, True
+    if cut_off and units and not units[-1].whole:
+        units.pop()
+    return units
