@@ -1,33 +1,257 @@
-"""Split a source text into policy documents and read each one's header.
+"""Split a source text into policy documents and read each one's GB/T 9704 header.
 
-First cut: the whole text is one document; splitting bundles and reading the
-GB/T 9704 header (title, 文号, issuers, date…) are still to come.
+A document starts at a title block (short lines without sentence punctuation
+whose joined text ends with a 文种 such as 通知 or 方案) that is backed by
+something a title has: a 发文字号, a 主送机关 line, 关于 in the title, a notice
+before it that forwards (印发) it, or numbered headings right after it. News
+items and page furniture have none of these and are left out. A document ends
+at the next document, at page furniture, at its signature block, or where a
+lone 附件 label starts an attachment that is not itself a document.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import dataclass, field
 
+from extract.furniture import is_attachment_start, is_furniture
+from extract.header import (
+    SENTENCE_MARKS,
+    DocType,
+    doc_number_in,
+    doc_type_of,
+    effective_dates,
+    find_signature,
+    is_org_name,
+    is_title_line,
+    normalise,
+    place_in_title,
+    place_of,
+    place_of_number,
+)
+from extract.lines import Line, split_lines
 from model import Document
+
+MAX_TITLE_LINES = 4
+FIRST_HEADING = re.compile(r"^(?:一、|第一章|第一条|[（(]一[）)])")
+
+
+@dataclass
+class TitleBlock:
+    """Lines ``first..last`` (indices into the non-blank lines) that hold one title."""
+
+    first: int
+    last: int
+    title: str
+    doc_type: DocType
+    lead: int  # the first line of the document (a headline or 文号 line may precede the title)
+
+
+@dataclass
+class _Draft:
+    """A document being assembled: its title block, header fields and line range."""
+
+    block: TitleBlock
+    doc_number: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    body_first: int = 0  # first line after the header
+    forwarded_by: int | None = None  # index of the forwarding notice among the drafts
+
+
+def _title_start(lines: list[Line], run: list[int]) -> int:
+    """Where the title that closes at ``run[-1]`` begins, within the run of title-like lines."""
+    window = run[-MAX_TITLE_LINES:]
+    with_about = [i for i in window if "关于" in lines[i].text]
+    if with_about:
+        start = with_about[-1]
+        if lines[start].text.startswith("关于") and start - 1 in window and is_org_name(lines[start - 1].text):
+            start -= 1
+        return start
+    start = window[-1]
+    while start - 1 in window and window[-1] - start < 2 and not is_org_name(lines[start - 1].text):
+        start -= 1
+    return start
+
+
+def _unbalanced(title: str) -> bool:
+    """An open 《 or bracket: the title is not finished on this line."""
+    return title.count("《") > title.count("》") or title.count("（") + title.count("(") > title.count(
+        "）"
+    ) + title.count(")")
+
+
+def find_title_blocks(lines: list[Line]) -> list[TitleBlock]:
+    """Every title block: runs of title-like lines, each closed by a line ending in a 文种."""
+    blocks: list[TitleBlock] = []
+    run: list[int] = []
+    for k, line in enumerate(lines):
+        if not is_title_line(line.text) or is_furniture(line.text):
+            run = []
+            continue
+        run.append(k)
+        kind = doc_type_of(line.text)
+        if kind is None:
+            continue
+        start = _title_start(lines, run)
+        title = "".join(lines[i].text for i in range(start, k + 1))
+        if _unbalanced(title):
+            continue  # 关于印发《…方案 goes on to 》的通知 on the next line
+        run = []
+        if len(title) < 6:
+            continue
+        blocks.append(TitleBlock(start, k, title, kind, start))
+    return _merge_headlines(blocks)
+
+
+def _merge_headlines(blocks: list[TitleBlock]) -> list[TitleBlock]:
+    """A web headline right above the full title of the same 文种 is one document, titled by the full title."""
+    merged: list[TitleBlock] = []
+    for block in blocks:
+        prev = merged[-1] if merged else None
+        if prev and block.first == prev.last + 1 and block.doc_type.type == prev.doc_type.type:
+            block.lead = prev.lead
+            merged[-1] = block
+        else:
+            merged.append(block)
+    return merged
+
+
+def _read_header(lines: list[Line], block: TitleBlock) -> _Draft:
+    """文号 (just above or below the title) and 主送机关 (a line ending in ：) of one title block."""
+    draft = _Draft(block, body_first=block.last + 1)
+    if block.lead > 0:
+        number = doc_number_in(lines[block.lead - 1].text)
+        if number:
+            draft.doc_number = number
+            block.lead -= 1
+    k = block.last + 1
+    if draft.doc_number is None and k < len(lines):
+        number = doc_number_in(lines[k].text)
+        if number:
+            draft.doc_number = number
+            k += 1
+    if k < len(lines):
+        text = lines[k].text
+        if text.endswith((":", "：")) and len(text) <= 200 and "。" not in text:
+            draft.recipients = [r.strip() for r in re.split(r"[，,；;]", text[:-1]) if r.strip()]
+            k += 1
+    draft.body_first = k
+    return draft
+
+
+def _opens_numbered_text(lines: list[Line], after: int, until: int) -> bool:
+    """Numbered headings (一、 / 第一章) follow within a few lines: the title heads a document."""
+    return any(FIRST_HEADING.match(lines[i].text) for i in range(after, min(until, after + 6)))
+
+
+def _mentions(lines: list[Line], notice: _Draft, upto: int, title: str) -> bool:
+    """The notice names ``title`` (in its title or body) before line ``upto``."""
+    body = normalise("".join(line.text for line in lines[notice.block.first : upto]))
+    core = normalise(re.sub(r"[（(][^（）()]{1,20}[）)]$", "", title))
+    return normalise(title) in body or (len(core) >= 6 and core in body)
+
+
+def _accept(lines: list[Line], blocks: list[TitleBlock]) -> list[_Draft]:
+    """The title blocks that head policy documents, with their header fields."""
+    drafts: list[_Draft] = []
+    notice: int | None = None  # the last notice that may still forward plans
+    for n, block in enumerate(blocks):
+        if block.doc_type.kind == "appendix":
+            continue
+        draft = _read_header(lines, block)
+        if notice is not None and any(is_furniture(lines[i].text) for i in range(drafts[-1].block.last, block.first)):
+            notice = None  # a page boundary lies between: this title is not forwarded by that notice
+        backed = bool(draft.doc_number or draft.recipients or "关于" in block.title)
+        next_first = blocks[n + 1].first if n + 1 < len(blocks) else len(lines)
+        if block.doc_type.kind == "notice":
+            if not backed:
+                continue
+            drafts.append(draft)
+            notice = len(drafts) - 1
+            continue
+        forwarder = drafts[notice] if notice is not None else None
+        forwarded = forwarder is not None and (
+            _mentions(lines, forwarder, block.first, block.title) or re.search(r"印发|转发", forwarder.block.title)
+        )
+        if forwarded:
+            draft.forwarded_by = notice
+        elif not (backed or not drafts or _opens_numbered_text(lines, draft.body_first, next_first)):
+            continue
+        drafts.append(draft)
+    return drafts
+
+
+def _end_line(lines: list[Line], first: int, stop: int) -> tuple[int, object]:
+    """The last line (exclusive) of a document whose body starts at ``first``, and its signature."""
+    end = stop
+    for i in range(first, stop):
+        if is_furniture(lines[i].text):
+            end = i
+            break
+    signature = find_signature(lines[first:end])
+    if signature is not None:
+        end = next(i for i in range(first, end + 1) if i == end or lines[i].start >= signature.end)
+    for i in range(first, end):
+        if is_attachment_start(lines[i].text) and (signature is None or lines[i].start >= signature.end):
+            end = i
+            break
+    return end, signature
+
+
+def _issuers_from_title(title: str) -> list[str]:
+    """Issuing bodies named before 关于 in a title (工业和信息化部办公厅 财政部办公厅关于…)."""
+    head = title.split("关于", 1)[0].strip()
+    if not head:
+        return []
+    names = [name for name in re.split(r"\s+", head) if name]
+    return names if all(is_org_name(name) and not SENTENCE_MARKS.search(name) for name in names) else []
+
+
+def _document_id(text: str, index: int) -> str:
+    return f"{hashlib.sha1(text.encode('utf-8')).hexdigest()[:10]}-{index + 1}"
 
 
 def split_documents(text: str) -> list[Document]:
     """The policy documents in ``text``, each with its span and header fields."""
-    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
-    title = next((line.strip() for line in text.split("\n") if line.strip()), None)
-    return [
-        Document(
-            id=f"{digest}-1",
-            title=title,
-            doc_number=None,
-            issuers=[],
-            recipients=[],
-            date=None,
-            effective_from=None,
-            effective_until=None,
-            jurisdiction=None,
-            doc_type=None,
-            forwarded_by=None,
-            span=(0, len(text)),
+    lines = split_lines(text)
+    drafts = _accept(lines, find_title_blocks(lines))
+    documents: list[Document] = []
+    for n, draft in enumerate(drafts):
+        stop = drafts[n + 1].block.lead if n + 1 < len(drafts) else len(lines)
+        end, signature = _end_line(lines, draft.body_first, stop)
+        end = max(end, draft.block.last + 1)
+        start_offset = lines[draft.block.lead].start
+        end_offset = lines[end - 1].end
+        issuers = list(signature.issuers) if signature else _issuers_from_title(draft.block.title)
+        date = signature.date if signature else None
+        parent = documents[draft.forwarded_by] if draft.forwarded_by is not None else None
+        if parent is not None:
+            issuers = list(parent.issuers)
+        jurisdiction = (
+            (place_of(issuers[0]) if issuers else None)
+            or place_in_title(draft.block.title)
+            or (place_of_number(draft.doc_number) if draft.doc_number else None)
+            or (parent.jurisdiction if parent else None)
         )
-    ]
+        if parent is not None and parent.jurisdiction:
+            jurisdiction = parent.jurisdiction
+        issued = date or (parent.date if parent else None)
+        effective_from, effective_until = effective_dates(text[start_offset:end_offset], issued)
+        documents.append(
+            Document(
+                id=_document_id(text, n),
+                title=draft.block.title,
+                doc_number=draft.doc_number,
+                issuers=issuers,
+                recipients=draft.recipients,
+                date=date,
+                effective_from=effective_from,
+                effective_until=effective_until,
+                jurisdiction=jurisdiction,
+                doc_type=draft.block.doc_type.type,
+                forwarded_by=parent.id if parent else None,
+                span=(start_offset, end_offset),
+            )
+        )
+    return documents

@@ -1,62 +1,198 @@
-"""Recover the heading tree (一、 / （一） / 1. / （1）) of one document.
+"""Recover the heading tree of one document: 第X章/第X条, 一、, （一）, 1., （1） and bold-run headings.
 
-First cut: numbered lines only; bold-run headings, 第X章/第X条 and tables
-are still to come.
+A numbered line is a heading only at a line start and in sequence (1. then
+2. …; numbering may restart at 1 or run on across parents, as （十一） under
+三、 does). Lines inside a table flattened one cell per line (专栏 boxes, 清单)
+are cells, not headings. A bold-run heading is a short first sentence that
+opens a paragraph under a numbered item (``加快建设企业研发机构。推动…``);
+it counts only when at least two paragraphs under the same item open so.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
 
+from extract.cues import words_of
+from extract.furniture import is_attachment_note
+from extract.header import CN_NUM, SENTENCE_MARKS, find_signature
+from extract.lines import Line, split_lines
 from model import Document, Section
 
-CN = "一二三四五六七八九十百零〇"
-HEADING_PATTERNS: list[tuple[int, re.Pattern[str]]] = [
-    (1, re.compile(rf"([{CN}]+)、")),
-    (2, re.compile(rf"[（(]([{CN}]+)[）)]")),
-    (3, re.compile(r"(\d{1,2})[.．、](?!\d)")),
-    (4, re.compile(r"[（(](\d{1,2})[）)]")),
+CN_ORDINAL = f"[{CN_NUM}]+"
+# Heading kinds, outermost first; the order sets their levels.
+KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("chapter", re.compile(rf"^第(?P<n>{CN_ORDINAL}|\d{{1,3}})章\s*")),
+    ("part", re.compile(rf"^第(?P<n>{CN_ORDINAL}|\d{{1,3}})节\s*")),
+    ("article", re.compile(rf"^第(?P<n>{CN_ORDINAL}|\d{{1,3}})条\s*")),
+    ("cn", re.compile(rf"^(?P<n>{CN_ORDINAL})、\s*")),
+    ("cn_paren", re.compile(rf"^[（(](?P<n>{CN_ORDINAL})[）)]\s*")),
+    ("num", re.compile(r"^(?P<n>\d{1,2})(?:[.．](?!\d)|、)\s*")),
+    ("num_paren", re.compile(r"^[（(](?P<n>\d{1,2})[）)]\s*")),
 ]
+OUTER_KINDS = ("chapter", "part", "article")
+BOLD_LEVEL_AFTER = 5  # levels 1-4 for 一、（一）1.（1）, 5 for bold-run headings (plus any 章/节/条 levels)
+BOLD_MAX_CHARS = 30
+CELL_MAX_CHARS = 15
 
 
-def _heading_words(line: str) -> str:
-    """The heading: the words after the number, up to the first 。."""
-    end = line.find("。")
-    return (line if end < 0 else line[:end]).strip()
+@dataclass
+class _Heading:
+    kind: str
+    number: str | None
+    heading: str
+    start: int
+    line: int  # index among the document's lines
+    level: int = 0
+
+
+def _ordinal(written: str) -> int:
+    if written.isdigit():
+        return int(written)
+    import cn2an
+
+    try:
+        return int(cn2an.cn2an(written.replace("〇", "零"), "smart"))
+    except (ValueError, KeyError):
+        return -1
+
+
+def _heading_words(rest: str) -> str:
+    """The heading: the words after the number, up to the first 。 (or the line's end)."""
+    end = rest.find("。")
+    return (rest if end < 0 else rest[:end]).strip().rstrip("：:")
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def is_note_line(line: str) -> bool:
+    """A responsibility note standing on its own line: (责任单位:…), 〔牵头单位：…〕."""
+    folded = _fold(line).lstrip("([〔【")
+    return any(folded.startswith(word) for word in words_of("structure_cues.tsv", "kind", "note"))
+
+
+def is_table_cue(line: str) -> bool:
+    """The caption of a boxed table: 专栏1, 表2, 附表1."""
+    folded = _fold(line)
+    return any(re.match(rf"{re.escape(w)}\s*\d", folded) for w in words_of("structure_cues.tsv", "kind", "table"))
+
+
+def _is_cell(line: Line | None) -> bool:
+    return line is not None and len(line.text) <= CELL_MAX_CHARS and not SENTENCE_MARKS.search(line.text)
+
+
+def _levels(kinds_present: set[str]) -> dict[str, int]:
+    """章/节/条 levels first (only those used), then 一、=+1, （一）=+2, 1.=+3, （1）=+4, bold-run=+5."""
+    outer = [kind for kind in OUTER_KINDS if kind in kinds_present]
+    levels = {kind: k + 1 for k, kind in enumerate(outer)}
+    base = len(outer)
+    for k, kind in enumerate(("cn", "cn_paren", "num", "num_paren", "bold"), start=1):
+        levels[kind] = base + k
+    return levels
+
+
+def _body_end(text: str, doc: Document, lines: list[Line]) -> int:
+    """Where the numbered text ends: before the attachment list or the signature block, else the span end."""
+    end = doc.span[1]
+    signature = find_signature(lines)
+    if signature is not None:
+        end = min(end, signature.start)
+    for line in lines:
+        if is_attachment_note(line.text) and line.start < end:
+            return line.start
+    return end
+
+
+def _numbered_headings(lines: list[Line]) -> list[_Heading]:
+    """Numbered headings at line starts, in sequence, outside tables."""
+    found: list[_Heading] = []
+    last: dict[str, int] = {}
+    present = {kind for line in lines for kind, pattern in KINDS[:3] if pattern.match(line.text)}
+    levels = _levels(present)
+    table_until: int | None = None  # inside a boxed table: only a heading at this level or above ends it
+    for k, line in enumerate(lines):
+        if is_table_cue(line.text):
+            table_until = found[-1].level if found else 0
+            continue
+        for kind, pattern in KINDS:
+            m = pattern.match(line.text)
+            if not m:
+                continue
+            n = _ordinal(m["n"])
+            if n != 1 and n != last.get(kind, 0) + 1:
+                break
+            if table_until is not None and levels[kind] > table_until:
+                break
+            prev = lines[k - 1] if k else None
+            nxt = lines[k + 1] if k + 1 < len(lines) else None
+            if len(line.text) <= 20 and "。" not in line.text and _is_cell(prev) and _is_cell(nxt):
+                break  # a numbered cell among cells: part of a flattened table
+            table_until = None
+            last[kind] = n
+            number = m.group(0).strip().removesuffix("、")
+            found.append(_Heading(kind, number, _heading_words(line.text[m.end() :]), line.start, k, levels[kind]))
+            break
+    return found
+
+
+def _bold_run_headings(lines: list[Line], numbered: list[_Heading], bold_level: int) -> list[_Heading]:
+    """Short first sentences opening paragraphs under a numbered item, two or more under one item."""
+    heading_lines = {h.line for h in numbered}
+    groups: dict[int, list[_Heading]] = {}
+    owner = -1
+    cursor = 0
+    for k, line in enumerate(lines):
+        while cursor < len(numbered) and numbered[cursor].line <= k:
+            owner = cursor
+            cursor += 1
+        if k in heading_lines or owner < 0 or is_note_line(line.text):
+            continue
+        end = line.text.find("。")
+        first = line.text[:end] if end > 0 else ""
+        if not (4 <= len(first) <= BOLD_MAX_CHARS) or re.search(r"[，,；;：:]", first):
+            continue
+        if re.match(r"^[（(]?\d|^[（(]", first):
+            continue
+        groups.setdefault(owner, []).append(_Heading("bold", None, first, line.start, k, bold_level))
+    return [h for group in groups.values() if len(group) >= 2 for h in group]
 
 
 def find_sections(text: str, doc: Document) -> list[Section]:
-    """Sections of ``doc``, in reading order, each spanning up to the next heading of its level or above."""
-    found: list[tuple[int, str, str, int]] = []  # level, number, heading, start
-    start, end = doc.span
-    pos = start
-    for line in text[start:end].split("\n"):
-        stripped = line.lstrip()
-        lead = pos + len(line) - len(stripped)
-        for level, pattern in HEADING_PATTERNS:
-            m = pattern.match(stripped)
-            if m:
-                found.append((level, m.group(0).rstrip("、.．"), _heading_words(stripped[m.end() :]), lead))
-                break
-        pos += len(line) + 1
+    """Sections of ``doc`` in reading order, each from its heading to the next heading at its level or above."""
+    lines = split_lines(text, *doc.span)
+    numbered = _numbered_headings(lines)
+    levels = _levels({h.kind for h in numbered})
+    bold = _bold_run_headings(lines, numbered, levels["bold"])
+    headings = sorted(numbered + bold, key=lambda h: h.start)
+    body_end = _body_end(text, doc, lines)
+    headings = [h for h in headings if h.start < body_end]
+    note_starts = [line.start for line in lines if is_note_line(line.text)]
     sections: list[Section] = []
     stack: list[Section] = []
-    for k, (level, number, heading, at) in enumerate(found):
-        stop = end
-        for later_level, _, _, later_at in found[k + 1 :]:
-            if later_level <= level:
-                stop = later_at
-                break
-        while stack and stack[-1].level >= level:
+    for k, h in enumerate(headings):
+        stop = next((later.start for later in headings[k + 1 :] if later.level <= h.level), body_end)
+        if h.kind == "bold":
+            stop = min([stop, *(s for s in note_starts if h.start < s < stop)])
+        while stack and stack[-1].level >= h.level:
             stack.pop()
         section = Section(
             id=f"{doc.id}/s{k + 1}",
-            number=number,
-            heading=heading,
-            level=level,
+            number=h.number,
+            heading=h.heading,
+            level=h.level,
             parent=stack[-1].id if stack else None,
-            span=(at, stop),
+            span=(h.start, _trim_end(text, h.start, stop)),
         )
         sections.append(section)
         stack.append(section)
     return sections
+
+
+def _trim_end(text: str, start: int, stop: int) -> int:
+    """``stop`` moved back over trailing blank space, so a span ends with its last word."""
+    while stop > start and text[stop - 1] in " \t\r\n\u3000\u2002\u2003\u00a0":
+        stop -= 1
+    return stop

@@ -1,0 +1,39 @@
+"""Page furniture (navigation, 来源 lines, copyright, 扫一扫…) and other lines that end a document's text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from extract.cues import load_table, words_of
+
+ATTACHMENT_NOTE = re.compile(r"^附件\s*[:：\d]")
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def is_furniture(line: str) -> bool:
+    """A line of the web page around a document, listed in extract/data/furniture.tsv."""
+    folded = _fold(line.strip())
+    for row in load_table("furniture.tsv"):
+        word = _fold(row["words"])
+        if row["match"] == "prefix" and folded.startswith(word):
+            return True
+        if row["match"] == "contains" and word in folded:
+            return True
+        if row["match"] == "exact" and folded == word:
+            return True
+    return False
+
+
+def is_attachment_start(line: str) -> bool:
+    """A line that opens an attachment after the signature: 附件, 附件1, 附件 2 (a lone label)."""
+    words = words_of("structure_cues.tsv", "kind", "attachment")
+    return any(re.fullmatch(rf"{re.escape(w)}\s*\d{{0,2}}", line.strip()) for w in words)
+
+
+def is_attachment_note(line: str) -> bool:
+    """附件：1.… — the list of attachments before the signature (its body ends the numbered text)."""
+    return bool(ATTACHMENT_NOTE.match(line.strip()))

@@ -1,0 +1,220 @@
+"""Read the GB/T 9704 header parts of a policy document: title lines, 发文字号, dates, issuers, place.
+
+Each reader looks at one line (or a few) and knows nothing of how a file is
+split into documents; extract/documents.py puts them together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from extract.cues import load_table, words_of
+from extract.lines import Line
+
+CN_NUM = "零〇一二两三四五六七八九十百"
+YEAR_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0"}
+
+# A full date as Chinese documents write it: 2021年8月13日, 二〇二一年八月十三日.
+DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2}|[〇零○O一二三四五六七八九]{4})\s*年\s*"
+    rf"(?P<m>\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*月\s*(?P<d>\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*[日号]"
+)
+DATE_TEXT = re.sub(r"\?P<\w>", "?:", DATE.pattern)  # the same pattern without group names, for composing
+# 发文字号: 渝府办发〔2021〕80号, 国发〔2018〕42号 (brackets as written in converted pages vary).
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,15}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d{1,5}\s*号")
+# Sentence punctuation never found inside a title line.
+SENTENCE_MARKS = re.compile(r"[。，,；;：:！？!?]")
+# Heading numbers at a line start (一、 （一） 1. （1） 第一章 第一条): such a line is never a title.
+NUMBERED = re.compile(
+    rf"^(?:[{CN_NUM}]+、|[（(][{CN_NUM}\d]+[）)]|\d{{1,2}}(?:[.．、](?!\d))|第[{CN_NUM}\d]+[章节条编])"
+)
+# A bracketed period or status after a title: (2020—2022年), （试行）, 》.
+TITLE_TAIL = re.compile(r"(?:[（(][^（）()]{1,20}[）)]|[》”\"])+$")
+EFFECTIVE_FROM = re.compile(rf"自\s*(?P<date>{DATE_TEXT})\s*起\s*(?:施行|实施|执行|生效)")
+EFFECTIVE_ON_ISSUE = re.compile(r"自(?:印发|发布|公布)之日起(?:施行|实施|执行|生效)")
+EFFECTIVE_UNTIL = re.compile(
+    rf"有效期(?:为)?(?:自[^。]{{0,30}})?至\s*(?P<date>{DATE_TEXT})|(?P<date2>{DATE_TEXT})\s*(?:废止|失效)"
+)
+EFFECTIVE_YEARS = re.compile(rf"有效期(?:为)?\s*(?P<n>\d{{1,2}}|[{CN_NUM}]{{1,2}})\s*年")
+PLACE = re.compile(r"(?:[\u4e00-\u9fff]{1,7}?(?:自治区|自治州|自治县|省|市|地区|盟|县|区|旗))+")
+
+
+def normalise(text: str) -> str:
+    """Text compared loosely: width-folded, no spaces, one kind of dash and bracket."""
+    folded = unicodedata.normalize("NFKC", text)
+    folded = re.sub(r"[—–－―-]+", "-", folded)
+    return re.sub(r"[\s《》“”\"']", "", folded)
+
+
+def _cn_int(written: str) -> int:
+    if written.isdigit():
+        return int(written)
+    import cn2an
+
+    return int(cn2an.cn2an(written.replace("〇", "零").replace("两", "二"), "smart"))
+
+
+def parse_date(written: str) -> str | None:
+    """The ISO form of the first full date in ``written``, or None (also for impossible dates)."""
+    m = DATE.search(written)
+    if not m:
+        return None
+    year = m["y"] if m["y"].isdigit() else "".join(YEAR_DIGITS[c] for c in m["y"])
+    try:
+        return dt.date(int(year), _cn_int(m["m"]), _cn_int(m["d"])).isoformat()
+    except (ValueError, KeyError):
+        return None
+
+
+def is_date_line(line: str) -> bool:
+    """A line that holds a date and little else, as the 成文日期 of a signature block does."""
+    m = DATE.search(line)
+    return bool(m) and len(line) - (m.end() - m.start()) <= 4
+
+
+def doc_number_in(line: str) -> str | None:
+    """The 发文字号 when ``line`` is one (and little else), else None."""
+    m = DOC_NUMBER.search(line)
+    if m and len(line) - (m.end() - m.start()) <= 6:
+        return m.group(0)
+    return None
+
+
+@dataclass(frozen=True)
+class DocType:
+    word: str
+    kind: str  # notice | plan | appendix
+    type: str
+
+
+def doc_type_of(title: str) -> DocType | None:
+    """The 文种 a title ends with (``…的通知`` → 通知), ignoring a bracketed period after it."""
+    core = TITLE_TAIL.sub("", title.strip())
+    for row in sorted(load_table("doc_types.tsv"), key=lambda r: len(r["word"]), reverse=True):
+        if core.endswith(row["word"]):
+            return DocType(row["word"], row["kind"], row["type"])
+    return None
+
+
+def _starts_with_any(line: str, words: tuple[str, ...]) -> bool:
+    folded = unicodedata.normalize("NFKC", line).lstrip("(（[【")
+    return any(folded.startswith(unicodedata.normalize("NFKC", w)) for w in words)
+
+
+def is_publish_note(line: str) -> bool:
+    """(此件公开发布) and its kind, which close a signature block."""
+    return _starts_with_any(line, words_of("structure_cues.tsv", "kind", "publish"))
+
+
+def is_org_name(line: str) -> bool:
+    """A short line naming an issuing body (重庆市人民政府办公厅), as signature blocks are written."""
+    if len(line) > 40 or SENTENCE_MARKS.search(line) or NUMBERED.match(line):
+        return False
+    names = [part for part in re.split(r"\s+", line) if part]
+    suffixes = words_of("structure_cues.tsv", "kind", "org")
+    return all(any(name.endswith(s) for s in suffixes) for name in names)
+
+
+def is_title_line(line: str) -> bool:
+    """A line that may be part of a title block: short, no sentence punctuation, no heading number."""
+    return (
+        2 <= len(line) <= 60
+        and not SENTENCE_MARKS.search(line)
+        and not NUMBERED.match(line)
+        and not is_date_line(line)
+        and doc_number_in(line) is None
+        and not is_publish_note(line)
+    )
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The signature block at a document's end: issuing bodies and the 成文日期."""
+
+    issuers: list[str]
+    date: str | None
+    start: int  # offset of the first issuer line (or the date line)
+    end: int  # offset after the date line, or after a publication note that follows it
+
+
+def find_signature(lines: list[Line]) -> Signature | None:
+    """The first signature block in ``lines``: a date line right after one or more body-name lines."""
+    for k, line in enumerate(lines):
+        if not is_date_line(line.text) or k == 0:
+            continue
+        j = k
+        while j > 0 and k - j < 12 and is_org_name(lines[j - 1].text):
+            j -= 1
+        if j == k:
+            continue
+        issuers = [name for ln in lines[j:k] for name in re.split(r"\s+", ln.text) if name]
+        end = line.end
+        if k + 1 < len(lines) and is_publish_note(lines[k + 1].text):
+            end = lines[k + 1].end
+        return Signature(issuers, parse_date(line.text), lines[j].start, end)
+    return None
+
+
+def _central(written: str) -> bool:
+    rows = load_table("places.tsv")
+    return any(written.startswith(r["word"]) for r in rows if r["kind"] == "central")
+
+
+def place_of(written: str) -> str | None:
+    """The place an issuer name or title starts with: 青岛市工业和信息化局 → 青岛市; central bodies → 全国."""
+    name = written.strip()
+    for row in load_table("places.tsv"):
+        if row["kind"] == "prefix" and name.startswith(row["word"]):
+            name = name[len(row["word"]) :]
+    if _central(name):
+        return "全国"
+    m = PLACE.match(name)
+    if not m or "关于" in m.group(0):
+        return None
+    return m.group(0)
+
+
+def place_of_number(doc_number: str) -> str | None:
+    """The place a 发文字号 prefix stands for: 渝府办发 → 重庆市, 国发 → 全国."""
+    if _central(doc_number):
+        return "全国"
+    for row in load_table("places.tsv"):
+        if row["kind"] == "abbr" and doc_number.startswith(row["word"]):
+            return row["place"]
+    return None
+
+
+def place_in_title(title: str) -> str | None:
+    """The place a title speaks for: its issuer part, else the name of the plan it forwards."""
+    found = place_of(title)
+    if found:
+        return found
+    m = re.search(r"关于(?:印发|转发)?《?", title)
+    return place_of(title[m.end() :]) if m else None
+
+
+def effective_dates(text: str, issued: str | None) -> tuple[str | None, str | None]:
+    """施行 and 有效期 dates stated in a document's text (ISO), or None each."""
+    start = None
+    m = EFFECTIVE_FROM.search(text)
+    if m:
+        start = parse_date(m["date"])
+    elif EFFECTIVE_ON_ISSUE.search(text):
+        start = issued
+    until = None
+    m = EFFECTIVE_UNTIL.search(text)
+    if m:
+        until = parse_date(m["date"] or m["date2"])
+    elif start:
+        years = EFFECTIVE_YEARS.search(text)
+        if years:
+            begin = dt.date.fromisoformat(start)
+            try:
+                end = begin.replace(year=begin.year + _cn_int(years["n"]))
+            except ValueError:  # 29 February
+                end = begin.replace(year=begin.year + _cn_int(years["n"]), day=28)
+            until = (end - dt.timedelta(days=1)).isoformat()
+    return start, until
