@@ -172,7 +172,10 @@ def who(g: nx.MultiDiGraph, tasks: list[str]) -> list[dict[str, Any]]:
             info["inherited_from"] = None if source == task else section_label(g.nodes[source])
             if info not in row["tasks"]:
                 row["tasks"].append(info)
-    return sorted(groups.values(), key=lambda r: (-len(r["tasks"]), ROLE_ORDER[r["role"]], r["agency"]))
+    per_agency: dict[str, int] = {}
+    for row in groups.values():
+        per_agency[row["agency"]] = per_agency.get(row["agency"], 0) + len(row["tasks"])
+    return sorted(groups.values(), key=lambda r: (-per_agency[r["agency"]], r["agency"], ROLE_ORDER[r["role"]]))
 
 
 # --------------------------------------------------------------------------- duties
