@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -597,6 +598,328 @@ def compare(
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror}; choose another path") from None
     click.echo(f"已写入 {output}（{fmt}）", err=True)
+
+
+# ---------------------------------------------------------------------------
+# The knowledge base on disk: build, add, remove, search, check, stats.
+# Exit status of build/add/remove: 0 every file went in, 3 some were skipped
+# (each listed with its reason), 1 nothing changed because of an error,
+# 130 stopped with Ctrl-C (the knowledge base is unchanged).
+# ---------------------------------------------------------------------------
+
+EXIT_SKIPPED = 3
+EXIT_INTERRUPTED = 130
+COUNT_LABELS = [
+    ("files", "文件"),
+    ("documents", "文档"),
+    ("sections", "章节"),
+    ("targets", "目标"),
+    ("responsibilities", "责任分工"),
+    ("funding", "资金条款"),
+    ("agencies", "责任单位"),
+    ("clauses", "检索条文"),
+]
+
+
+def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the per-file limits --max-mb, --max-pages and --timeout (a file over one is skipped whole)."""
+    func = click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=120,
+        show_default=True,
+        help="Skip a file whose reading takes longer than this many seconds.",
+    )(func)
+    func = click.option(
+        "--max-pages", type=click.IntRange(min=1), default=1000, show_default=True, help="Skip longer PDFs."
+    )(func)
+    return click.option(
+        "--max-mb",
+        type=click.FloatRange(min=0, min_open=True),
+        default=50,
+        show_default=True,
+        help="Skip files larger than this many megabytes.",
+    )(func)
+
+
+class _Bar:
+    """A progress bar on stderr for kb.writer (drawn only when stderr is a terminal)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr, show_pos=True)
+        self.bar.__enter__()
+
+    def advance(self, path: str) -> None:
+        if self.bar is not None:
+            self.bar.update(1, Path(path).name)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _change(action: str, kb_path: Path | None, as_json: bool, run: Callable[[Path, Any], Any]) -> None:
+    """Run a build/add/remove with a progress bar; print its summary; exit 3 if files were skipped."""
+    from kb import resolve_kb_path
+
+    root = resolve_kb_path(kb_path)
+    bar = _Bar(action)
+    try:
+        report = run(root, None if as_json else bar)
+    except PolicyKBError as exc:
+        bar.close()
+        _fail(exc)
+    except KeyboardInterrupt:
+        bar.close()
+        click.echo(
+            f"stopped: the knowledge base at {root} is unchanged. Files already read are cached; "
+            "run the same command again to resume.",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
+    bar.close()
+    if as_json:
+        data = asdict(report)
+        _print_json(data)
+    else:
+        click.echo(_change_summary(action, report))
+    if report.skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+def _change_summary(action: str, report: Any) -> str:
+    lines = []
+    moved = [("新增", report.added), ("更新", report.replaced), ("未变", report.unchanged), ("移除", report.removed)]
+    done = "，".join(f"{label} {len(paths)} 个文件" for label, paths in moved if paths)
+    state = "已更新" if report.changed else "没有变化"
+    lines.append(f"{action}完成：知识库 {report.kb} {state}" + (f"（{done}）" if done else "") + "。")
+    lines.append("现有 " + "，".join(f"{label} {report.counts.get(key, 0)}" for key, label in COUNT_LABELS) + "。")
+    if report.skipped:
+        lines.append(f"跳过 {len(report.skipped)} 个文件：")
+        lines += [f"  {s.path}：{s.reason}" for s in report.skipped]
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@limit_options
+@kb_option
+@json_option
+def build(
+    paths: tuple[Path, ...], max_mb: float, max_pages: int, timeout: float, kb_path: Path | None, as_json: bool
+) -> None:
+    """Read every policy file under PATHS into a new knowledge base (default: the built-in corpus).
+
+    Folders are searched for .txt, .pdf, .html and .docx files. A file that
+    cannot be read is reported and skipped; the rest still goes in. The old
+    knowledge base stays in use until the new one is complete.
+    Exit status: 0 all files read, 3 some skipped, 130 stopped by Ctrl-C.
+
+    Example: policykb build corpus/ --kb ~/policykb
+    """
+    from kb.ingest import Limits
+    from kb.writer import build as build_kb
+
+    limits = Limits(max_mb=max_mb, max_pages=max_pages, timeout=timeout)
+    _change("建库", kb_path, as_json, lambda root, bar: build_kb(root, list(paths) or [CORPUS_DIR], limits, bar))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@limit_options
+@kb_option
+@json_option
+def add(
+    files: tuple[Path, ...], max_mb: float, max_pages: int, timeout: float, kb_path: Path | None, as_json: bool
+) -> None:
+    """Add FILES (or folders) to the knowledge base; a changed file replaces its old facts.
+
+    Adding a file that has not changed since it went in changes nothing.
+    Exit status: 0 all files added or unchanged, 3 some skipped.
+
+    Example: policykb add 新文件/重庆市技改政策.pdf
+    """
+    from kb.ingest import Limits
+    from kb.writer import add as add_files
+
+    limits = Limits(max_mb=max_mb, max_pages=max_pages, timeout=timeout)
+    _change("添加", kb_path, as_json, lambda root, bar: add_files(root, list(files), limits, bar))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@kb_option
+@json_option
+def remove(files: tuple[Path, ...], kb_path: Path | None, as_json: bool) -> None:
+    """Take FILES and every fact read from them out of the knowledge base.
+
+    Exit status: 0 all removed, 3 some were not in the knowledge base.
+
+    Example: policykb remove corpus/004_bb2807ede5a84bad.txt
+    """
+    from kb.writer import remove as remove_files
+
+    _change("移除", kb_path, as_json, lambda root, _bar: remove_files(root, list(files)))
+
+
+def _styled_snippet(snippet: str) -> str:
+    from kb.search import MARK_END, MARK_START
+
+    out = snippet.replace("\n", " ")
+    parts = out.split(MARK_START)
+    styled = parts[0]
+    for part in parts[1:]:
+        word, _, rest = part.partition(MARK_END)
+        styled += click.style(word, fg="red", bold=True) + rest
+    return styled
+
+
+def _fact_line(fact: dict[str, Any]) -> str:
+    kind = fact.get("kind")
+    if kind == "responsibility":
+        return f"责任单位：{fact.get('agency')}（{fact.get('role')}）"
+    label = {"target": "目标", "funding": "资金", "citation": "引用"}.get(str(kind), str(kind))
+    return f"{label}：{fact.get('text') or fact.get('title') or ''}"
+
+
+SEARCH_COLUMNS = [
+    ("rank", "名次"),
+    ("title", "文件"),
+    ("section_path", "章节"),
+    ("jurisdiction", "地区"),
+    ("year", "年份"),
+    ("snippet", "条文"),
+    ("agencies", "责任单位"),
+    ("span", "位置"),
+    ("doc_id", "文档编号"),
+]
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--city", default=None, help="Only documents of this city or province, e.g. 重庆 or 重庆市.")
+@click.option("--doc", default=None, help="Only this document: its id, or words from its title or 文号.")
+@click.option("--year", type=int, default=None, help="Only documents dated in this year.")
+@click.option("--agency", default=None, help="Only clauses this unit is responsible for, e.g. 市财政局.")
+@click.option(
+    "--has",
+    type=click.Choice(["target", "funding", "responsibility"]),
+    multiple=True,
+    help="Only clauses that state a target, a funding clause or a responsible unit (repeatable).",
+)
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Show at most this many.")
+@kb_option
+@output_options
+def search(
+    query: tuple[str, ...],
+    city: str | None,
+    doc: str | None,
+    year: int | None,
+    agency: str | None,
+    has: tuple[str, ...],
+    limit: int,
+    kb_path: Path | None,
+    as_json: bool,
+    csv_path: Path | None,
+) -> None:
+    """Find the clauses about QUERY, best first (BM25F), with the facts each one states.
+
+    Words must all occur; put a phrase in quotes ('"智能工厂"'); OR and NOT work
+    too (贴息 OR 补助).
+
+    Example: policykb search 贴息 --city 成都 --has funding
+    """
+    text = " ".join(query)
+    kb = open_kb_or_fail(kb_path)
+    try:
+        with kb:
+            hits = kb.search(text, city=city, doc=doc, year=year, agency=agency, has=list(has), limit=limit)
+    except PolicyKBError as exc:
+        _fail(exc)
+    rows = [hit.to_dict() for hit in hits]
+    if csv_path is not None or as_json:
+        emit_rows(rows, SEARCH_COLUMNS, as_json=as_json, csv_path=csv_path)
+        if as_json:
+            return
+    if not hits:
+        click.echo(f"没有找到与“{text}”相关的条文。")
+        return
+    for hit in hits:
+        where = " ".join(p for p in (hit.jurisdiction, hit.year) if p)
+        click.echo(
+            click.style(f"{hit.rank}. 《{hit.title or '(无标题)'}》", bold=True) + (f"  [{where}]" if where else "")
+        )
+        if hit.section_path:
+            click.echo(f"   {hit.section_path}")
+        click.echo(f"   {_styled_snippet(hit.snippet)}")
+        for fact in hit.facts:
+            click.echo(f"   · {_fact_line(fact)}")
+        click.echo(f"   （{hit.doc_id} 第 {hit.span[0]}–{hit.span[1]} 字）")
+
+
+@cli.command()
+@kb_option
+@json_option
+def check(kb_path: Path | None, as_json: bool) -> None:
+    """Verify the knowledge base: database integrity, spans, search index and graph agree with the facts.
+
+    Exit status: 0 all good, 1 problems found (each is listed).
+
+    Example: policykb check --kb ~/policykb
+    """
+    from kb import resolve_kb_path
+    from kb.check import check_kb
+
+    try:
+        report = check_kb(resolve_kb_path(kb_path))
+    except PolicyKBError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(
+            {
+                "kb": report.kb,
+                "generation": report.generation,
+                "ok": report.ok,
+                "checks": [{"check": what, "ok": ok, "detail": detail} for what, ok, detail in report.checks],
+            }
+        )
+    else:
+        for what, ok, detail in report.checks:
+            mark = click.style("✓", fg="green") if ok else click.style("✗", fg="red", bold=True)
+            click.echo(f"{mark} {what}: {detail}")
+        click.echo("知识库完好。" if report.ok else "知识库有问题：请运行 `policykb build` 重建。")
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@kb_option
+@json_option
+def stats(kb_path: Path | None, as_json: bool) -> None:
+    """How many files, documents, sections, targets, responsibilities and funding clauses the KB holds.
+
+    Example: policykb stats
+    """
+    kb = open_kb_or_fail(kb_path)
+    with kb:
+        data = kb.stats()
+        data["sources"] = kb.sources()
+    if as_json:
+        _print_json(data)
+        return
+    click.echo(f"知识库 {data['kb']}（{data['generation']}）")
+    click.echo("，".join(f"{label} {data.get(key, 0)}" for key, label in COUNT_LABELS))
+    if data["jurisdictions"]:
+        click.echo("地区：" + "、".join(data["jurisdictions"]))
+    rows = [{"path": s["path"], "format": s["format"], "documents": s["documents"]} for s in data["sources"]]
+    print_table(rows, [("path", "文件"), ("format", "格式"), ("documents", "文档数")])
 
 
 def main() -> None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from filelock import FileLock, Timeout
 
@@ -36,7 +37,14 @@ from kb.tokenizer import use_full_dictionary, write_vocabulary
 from model import KnowledgeBaseError
 
 LOCK_WAIT_SECONDS = 3.0
-Progress = Callable[[str], None]  # called with a file path each time one is done
+
+
+class Progress(Protocol):
+    """Told how many files there are, then each one as it is done (the CLI draws a bar)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, path: str) -> None: ...
 
 
 @dataclass
@@ -169,6 +177,8 @@ def _ingest(
     replaced: set[str],
 ) -> None:
     cache = ExtractionCache(root / layout.CACHE, extractor_fingerprint())
+    if progress:
+        progress.start(len(items))
     for result in extract_all(items, limits, cache):
         if isinstance(result, Skipped):
             report.skipped.append(result)
@@ -182,7 +192,7 @@ def _ingest(
             else:
                 (report.replaced if path in replaced else report.added).append(path)
         if progress:
-            progress(result.item.path if isinstance(result, Extracted) else result.path)
+            progress.advance(result.item.path if isinstance(result, Extracted) else result.path)
 
 
 def build(root: Path, paths: list[Path], limits: Limits, progress: Progress | None = None) -> ChangeReport:
@@ -199,8 +209,10 @@ def build(root: Path, paths: list[Path], limits: Limits, progress: Progress | No
         try:
             _ingest(gen, items, limits, root, report, progress, replaced=set())
             if not report.added:
+                first = report.skipped[0] if report.skipped else None
+                why = f" ({first.path}: {first.reason})" if first else ""
                 raise KnowledgeBaseError(
-                    f"none of the {len(files)} files could be read; the knowledge base at {root} was not changed"
+                    f"none of the {len(files)} files could be read{why}; the knowledge base at {root} was not changed"
                 )
             report.counts = gen.finish()
             report.changed = True

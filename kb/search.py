@@ -1,0 +1,160 @@
+"""Clause search: BM25F over the clause index, with filters, highlighted snippets and the facts of each hit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from whoosh import highlight, qparser
+from whoosh import query as q
+
+from kb import index, layout
+from kb.places import place_key
+from kb.tokenizer import use_vocabulary
+from model import KnowledgeBaseError
+
+if TYPE_CHECKING:
+    from kb.knowledge_base import KnowledgeBase
+
+HAS_KINDS = ("target", "funding", "responsibility")
+MARK_START, MARK_END = "\x02", "\x03"  # around matched words in a snippet; the CLI styles them
+
+
+@dataclass
+class SearchResult:
+    rank: int
+    score: float
+    clause_id: str
+    doc_id: str
+    title: str
+    section_path: str
+    jurisdiction: str | None
+    year: str
+    span: tuple[int, int]
+    text: str
+    snippet: str  # matched words between MARK_START and MARK_END
+    agencies: list[str] = field(default_factory=list)
+    facts: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self, marks: tuple[str, str] = ("【", "】")) -> dict[str, Any]:
+        out = {k: v for k, v in self.__dict__.items()}
+        out["span"] = list(self.span)
+        out["snippet"] = self.snippet.replace(MARK_START, marks[0]).replace(MARK_END, marks[1])
+        return out
+
+
+class _Marks(highlight.Formatter):
+    between = "…"
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return MARK_START + highlight.get_text(text, token, replace) + MARK_END
+
+
+def _check(parsed: q.Query, text: str) -> None:
+    """Refuse queries whoosh could only half-understand, with a hint what to type instead."""
+    if text.count('"') % 2:
+        raise KnowledgeBaseError(f'the query {text!r} has an unmatched quote; close it, e.g. "智能工厂"')
+    for node in [parsed, *_walk(parsed)]:
+        error = getattr(node, "error", None)
+        if error:
+            raise KnowledgeBaseError(f"the query {text!r} cannot be read ({error}); put phrases in quotes")
+    if text.count("(") != text.count(")"):
+        raise KnowledgeBaseError(f"the query {text!r} has unbalanced brackets; close each ( with a )")
+    nodes = [parsed, *_walk(parsed)]
+    if parsed is q.NullQuery or not (parsed.all_terms() or any(isinstance(n, q.Every) for n in nodes)):
+        raise KnowledgeBaseError(f"the query {text!r} has no words to search for; try a word such as 贴息")
+
+
+def _walk(node: q.Query) -> list[q.Query]:
+    out = []
+    for child in node.children():
+        out.append(child)
+        out += _walk(child)
+    return out
+
+
+def _filters(
+    kb: KnowledgeBase,
+    city: str | None,
+    doc: str | None,
+    year: int | str | None,
+    agency: str | None,
+    has: list[str] | tuple[str, ...] | None,
+) -> q.Query | None:
+    parts: list[q.Query] = []
+    if city:
+        parts.append(q.Term("city", place_key(city)))
+    if doc:
+        ids = kb.find_documents(doc)
+        if not ids:
+            raise KnowledgeBaseError(
+                f"no document in the knowledge base matches '{doc}'; give a document id or part of its title"
+            )
+        parts.append(q.Or([q.Term("doc_id", i) for i in ids]))
+    if year:
+        parts.append(q.Term("year", str(year)))
+    if agency:
+        names = kb.agency_names(agency)
+        if not names:
+            raise KnowledgeBaseError(f"no responsible unit in the knowledge base matches '{agency}'")
+        parts.append(q.Or([q.Term("agencies", n) for n in names]))
+    for kind in has or ():
+        if kind not in HAS_KINDS:
+            raise KnowledgeBaseError(f"--has takes one of {', '.join(HAS_KINDS)}, not '{kind}'")
+        parts.append(q.Term(f"has_{kind}", True))
+    return q.And(parts) if parts else None
+
+
+def parse_query(ix: Any, text: str) -> q.Query:
+    text = text.strip()
+    if not text:
+        raise KnowledgeBaseError("the query is empty; give a word to search for, e.g. policykb search 贴息")
+    parser = qparser.MultifieldParser(list(index.SEARCH_FIELDS), ix.schema, fieldboosts=index.FIELD_BOOSTS)
+    parsed = parser.parse(text)
+    _check(parsed, text)
+    return parsed
+
+
+def search(
+    kb: KnowledgeBase,
+    text: str,
+    *,
+    city: str | None = None,
+    doc: str | None = None,
+    year: int | str | None = None,
+    agency: str | None = None,
+    has: list[str] | tuple[str, ...] | None = None,
+    limit: int = 10,
+) -> list[SearchResult]:
+    """The clauses best matching ``text`` (whoosh query syntax: words, "phrases", AND/OR/NOT)."""
+    if limit < 1:
+        raise KnowledgeBaseError("--limit must be 1 or more")
+    use_vocabulary(kb.generation / layout.VOCAB_NAME)
+    ix = index.open_index(kb.generation / layout.INDEX_DIR)
+    parsed = parse_query(ix, text)
+    filt = _filters(kb, city, doc, year, agency, has)
+    results: list[SearchResult] = []
+    with ix.searcher() as searcher:
+        hits = searcher.search(parsed, filter=filt, limit=limit, terms=True)
+        hits.formatter = _Marks()
+        hits.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
+        for rank, hit in enumerate(hits, start=1):
+            snippet = hit.highlights("body", top=2) or hit["body"][:160]
+            results.append(
+                SearchResult(
+                    rank=rank,
+                    score=round(hit.score, 3),
+                    clause_id=hit["clause_id"],
+                    doc_id=hit["doc_id"],
+                    title=hit.get("title", ""),
+                    section_path=hit.get("heading", ""),
+                    jurisdiction=hit.get("jurisdiction"),
+                    year=hit.get("year", ""),
+                    span=(hit["start"], hit["end"]),
+                    text=hit["body"],
+                    snippet=snippet,
+                    agencies=[a for a in hit.get("agencies", "").split(",") if a],
+                    facts=kb.facts_in(hit["doc_id"], hit["start"], hit["end"]),
+                )
+            )
+    return results
