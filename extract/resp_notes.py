@@ -110,16 +110,35 @@ def read_note(text: str, note: Note) -> None:
                 group_index += 1
 
 
+def _is_rule_clause(words: str) -> bool:
+    """A clause that names no unit: a convention, 下同, or 不再重复列出."""
+    c = cues()
+    return (
+        any(pattern.search(words) for pattern, _ in c["convention_res"])
+        or words in c["carry_forward"]
+        or words.startswith(tuple(c["ignore_clauses"]))
+    )
+
+
 def _looks_like_note(text: str, start: int, end: int) -> bool:
-    """An unlabelled bracket is a note when it lists units and then says 负责/牵头 (``（海关总署、商务部负责）``)."""
-    words = text[start:end]
-    head = re.split(r"[。；;]", words, maxsplit=1)[0]
-    head = re.split(r"[，,](?=[^，,]*(?:为牵头|下同))", head, maxsplit=1)[0]
-    names, role = _role_words(head)
-    if names == head or not any(w in head for w in ("负责", "牵头")):
+    """An unlabelled bracket is a note when every clause lists whole units and the last says their role.
+
+    Notes: ``（海关总署、商务部负责）``, ``（市发展改革委牵头，市财政局配合）``;
+    not notes: ``（含软件服务业，下同）``, ``（市经信局负责解释）``.
+    """
+    groups = [
+        g.strip() for clause, at in split_top(text[start:end], start, "。；;") for g, _ in split_top(clause, at, "，,")
+    ]
+    groups = [g for g in groups if g and not _is_rule_clause(g)]
+    if not groups:
         return False
-    units = read_units(names, start)
-    return bool(units) and all(u.whole for u in units)
+    for group in groups:
+        names = _role_words(group)[0]
+        units = read_units(names, start)
+        if not units or not all(u.whole for u in units):
+            return False
+    last = groups[-1]
+    return _role_words(last)[0] != last and (last.endswith("负责") or _role_words(last)[1] is not None)
 
 
 def find_notes(text: str, start: int, end: int) -> list[Note]:

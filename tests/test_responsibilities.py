@@ -1,0 +1,262 @@
+"""Responsibility notes: finding them, reading their units, roles, conventions, inheritance and tables."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.responsibilities import find_responsibilities
+from model import Document, Section
+
+
+def document(text: str, place: str | None = "重庆市") -> Document:
+    """A document whose tasks are the lines opening with （一）, （二）…, each running to the next task."""
+    starts = [m.start() for m in re.finditer(r"(?m)^[（(][一二三四五六七八九十]+[）)]", text)] or [0]
+    bounds = [*starts[1:], len(text)]
+    sections = [
+        Section(f"d/s{k + 1}", text[s : s + 3], text[s + 3 : text.find("。", s)], 2, None, (s, e))
+        for k, (s, e) in enumerate(zip(starts, bounds, strict=True))
+    ]
+    return Document("d", None, None, [], [], None, None, None, place, None, None, (0, len(text)), sections)
+
+
+def units(text: str, place: str | None = "重庆市") -> list[tuple[str, str]]:
+    return [(r.as_written, r.role) for r in find_responsibilities(text, document(text, place))]
+
+
+def by_task(text: str, place: str | None = "重庆市") -> dict[str, list[tuple[str, str]]]:
+    doc = document(text, place)
+    headings = {s.id: s.heading for s in doc.sections}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for r in find_responsibilities(text, doc):
+        out.setdefault(headings[r.section], []).append((r.as_written, r.role))
+    return out
+
+
+R, L, S, IMP = "responsible", "lead", "support", "implement"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # labelled notes in （）, (), 〔〕; list words trimmed
+        (
+            "（一）推动改造。（责任单位：市经济信息委、市发展改革委等按职责分工负责）",
+            [("市经济信息委", R), ("市发展改革委", R)],
+        ),
+        ("(一)推动改造。(责任单位:市经济信息委)", [("市经济信息委", R)]),
+        ("(一)推动改造。〔责任单位:市财政局、市科技局按照职责分工负责〕", [("市财政局", R), ("市科技局", R)]),
+        # 具体落实 → implement; 和 splits two whole units; a shared suffix is distributed
+        (
+            "(一)推动改造。〔责任单位:市经济信息委,各区县(自治县)人民政府和西部科学城重庆高新区、两江新区、万盛经开区管委会具体落实〕",
+            [
+                ("市经济信息委", R),
+                ("各区县(自治县)人民政府", IMP),
+                ("西部科学城重庆高新区管委会", IMP),
+                ("两江新区管委会", IMP),
+                ("万盛经开区管委会", IMP),
+            ],
+        ),
+        # 和 inside a name does not split it; a collective stays as written
+        (
+            "(一)推动改造。(责任单位:市工业和信息化局、市级有关部门和单位,各区(市)政府)",
+            [("市工业和信息化局", R), ("市级有关部门和单位", R), ("各区(市)政府", R)],
+        ),
+        # one body with two names written together is one unit
+        ("(一)推动改造。（责任单位：市经信局市新经济委）", [("市经信局市新经济委", R)]),
+        # 牵头单位 / 配合单位
+        (
+            "(一)推动改造。(牵头单位:市经济信息委、市科技局;配合单位:市农业农村委,有关区县政府)",
+            [("市经济信息委", L), ("市科技局", L), ("市农业农村委", S), ("有关区县政府", S)],
+        ),
+        # a note cut off by the source keeps its whole units
+        ("(一)推动改造。(责任单位:市财政局、市科技局、市经济信\n", [("市财政局", R), ("市科技局", R)]),
+        ("(一)推动改造。(责任单位:市财政局、各区县", [("市财政局", R), ("各区县", R)]),
+        # a note on its own line after the task's paragraphs
+        ("(一)推动改造。\n\n开展诊断。\n\n(责任单位:市经济信息委,各区县)\n", [("市经济信息委", R), ("各区县", R)]),
+        ("(一)推动改造。\n责任单位：市财政局、市商务委\n", [("市财政局", R), ("市商务委", R)]),
+        # bracketed clauses that define a short name are not part of it; 统称 names the collective
+        (
+            "(一)推动改造。〔责任单位:市财政局,各区县(自治县,以下简称区县)政府〕",
+            [("市财政局", R), ("各区县(自治县)政府", R)],
+        ),
+        (
+            "(一)推动改造。〔责任单位:市财政局,各区县(自治县,含两江新区、重庆高新区,以下统称区县)〕",
+            [("市财政局", R), ("各区县", R)],
+        ),
+        # a role written in brackets after a unit
+        ("(一)推动改造。(责任单位:市发展改革委（牵头）、市财政局)", [("市发展改革委", L), ("市财政局", R)]),
+        # unlabelled notes that say 负责 / 牵头 / 配合
+        ("(一)推动改造。（海关总署、商务部等有关部门负责）", [("海关总署", R), ("商务部", R)]),
+        ("(一)推动改造。（市发展改革委牵头，市财政局配合）", [("市发展改革委", L), ("市财政局", S)]),
+        ("(一)推动改造。（农业农村部、工业和信息化部牵头负责）", [("农业农村部", L), ("工业和信息化部", L)]),
+        # not notes
+        ("(一)推动改造。发展制造业（含软件服务业，下同）。", []),
+        ("(一)推动改造。本措施由市经济信息委牵头建立部门联动机制。", []),
+        ("(一)推动改造。（市经信局市新经济委负责解释）", []),
+        ("(一)推动改造。修订目录(2025年版)。", []),
+        ("(一)推动改造。推动企业（由企业自行负责）。", []),
+    ],
+)
+def test_note_units_and_roles(text: str, expected: list[tuple[str, str]]) -> None:
+    assert units(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 逗号前为牵头单位，下同: before the comma lead, after it support, in this and every later note
+        (
+            "（一）甲。（责任单位：市经信局市新经济委、市财政局，市发展改革委；逗号前为牵头单位，下同）\n"
+            "（二）乙。（责任单位：市经信局市新经济委，市商务局、各区（市）县）\n"
+            "（三）丙。（责任单位：市经信局市新经济委）\n",
+            {
+                "甲": [("市经信局市新经济委", L), ("市财政局", L), ("市发展改革委", S)],
+                "乙": [("市经信局市新经济委", L), ("市商务局", S), ("各区（市）县", S)],
+                "丙": [("市经信局市新经济委", L)],
+            },
+        ),
+        # 列第一位者为牵头单位，下同 in an unlabelled note; explicit 牵头 still wins
+        (
+            "（一）甲。（工业和信息化部、发展改革委等负责。列第一位者为牵头单位，下同）\n"
+            "（二）乙。（农业农村部、财政部负责）\n"
+            "（三）丙。（农业农村部、工业和信息化部牵头负责）\n"
+            "（四）丁。（各省级人民政府负责）\n",
+            {
+                "甲": [("工业和信息化部", L), ("发展改革委", S)],
+                "乙": [("农业农村部", L), ("财政部", S)],
+                "丙": [("农业农村部", L), ("工业和信息化部", L)],
+                "丁": [("各省级人民政府", L)],
+            },
+        ),
+        # a convention without 下同 holds for its own note only
+        (
+            "（一）甲。（税务总局、财政部负责，排在第一位的部门为牵头部门）\n（二）乙。（海关总署、商务部负责）\n",
+            {"甲": [("税务总局", L), ("财政部", S)], "乙": [("海关总署", R), ("商务部", R)]},
+        ),
+        # a convention stated in the running text holds for every later note
+        (
+            "各项任务排在第一位的为牵头单位。\n（一）甲。（责任单位：市科技局、市财政局）\n",
+            {"甲": [("市科技局", L), ("市财政局", S)]},
+        ),
+        # no convention: a comma alone decides nothing
+        (
+            "（一）甲。〔责任单位:市工业和信息化局、市财政局,各区(市)政府〕\n",
+            {"甲": [("市工业和信息化局", R), ("市财政局", R), ("各区(市)政府", R)]},
+        ),
+    ],
+)
+def test_conventions(text: str, expected: dict[str, list[tuple[str, str]]]) -> None:
+    assert by_task(text, place="全国" if "部" in text.split("。")[1] else "成都市") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "（一）甲。〔责任单位:市经济信息委,各区县具体落实,以下各项任务均需各区县具体落实,不再重复列出〕\n"
+            "（二）乙。(责任单位:市财政局)\n（三）丙。(责任单位:市科技局)\n",
+            {
+                "甲": [("市经济信息委", R), ("各区县", IMP)],
+                "乙": [("市财政局", R), ("各区县", IMP)],
+                "丙": [("市科技局", R), ("各区县", IMP)],
+            },
+        ),
+        # 以下简称 is a naming note, not inheritance
+        (
+            "（一）甲。〔责任单位:市财政局,各区县(自治县,以下简称区县)政府〕\n（二）乙。(责任单位:市科技局)\n",
+            {"甲": [("市财政局", R), ("各区县(自治县)政府", R)], "乙": [("市科技局", R)]},
+        ),
+    ],
+)
+def test_inheritance(text: str, expected: dict[str, list[tuple[str, str]]]) -> None:
+    assert by_task(text) == expected
+
+
+def test_table_columns() -> None:
+    text = (
+        "（一）任务分工表。\n序号\t任务\t牵头单位\t配合单位\n"
+        "1\t推进技改\t市经信局\t市财政局、市科技局\n2\t扩大投资\t市发展改革委\t\n"
+    )
+    assert units(text, "成都市") == [("市经信局", L), ("市财政局", S), ("市科技局", S), ("市发展改革委", L)]
+
+
+def test_table_needs_a_responsibility_header() -> None:
+    assert units("（一）表。\n序号\t任务\t金额\n1\t推进技改\t市经信局\n", "成都市") == []
+
+
+@pytest.mark.parametrize(
+    ("place", "written", "agency", "jurisdiction"),
+    [
+        ("重庆市", "市经济信息委", "重庆市经济和信息化委员会", "重庆市"),
+        ("青岛市", "市财政局", "青岛市财政局", "青岛市"),
+        ("成都市", "省同城化办", "四川省同城化办", "四川省"),
+        ("重庆市", "人行重庆市分行", "中国人民银行重庆市分行", "重庆市"),
+        ("全国", "海关总署", "海关总署", "全国"),
+    ],
+)
+def test_agency_and_jurisdiction(place: str, written: str, agency: str, jurisdiction: str) -> None:
+    text = f"（一）任务。（责任单位：{written}）"
+    [item] = find_responsibilities(text, document(text, place))
+    assert (item.as_written, item.agency, item.jurisdiction) == (written, agency, jurisdiction)
+    assert text[item.span[0] : item.span[1]] == written
+
+
+def test_distributed_suffix_span_is_the_written_stem() -> None:
+    text = "（一）任务。（责任单位：两江新区、万盛经开区管委会具体落实）"
+    items = find_responsibilities(text, document(text))
+    assert [text[a:b] for a, b in (i.span for i in items)] == ["两江新区", "万盛经开区管委会"]
+
+
+FRAGMENTS = [
+    "（",
+    "）",
+    "(",
+    ")",
+    "〔",
+    "〕",
+    "\n",
+    "、",
+    "，",
+    ",",
+    "；",
+    "。",
+    "责任单位：",
+    "牵头单位:",
+    "配合单位：",
+    "市财政局",
+    "各区县",
+    "管委会",
+    "两江新区",
+    "和",
+    "等",
+    "负责",
+    "牵头",
+    "具体落实",
+    "下同",
+    "以下各项任务均需",
+    "逗号前为牵头单位",
+    "列第一位者为牵头单位",
+    "（一）",
+    "(二)",
+    "\t",
+    "统称",
+    "以下简称",
+    "自治县",
+    "x",
+    " ",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=3)), max_size=40))
+def test_never_crashes_and_spans_hold_the_written_unit(parts: list[str]) -> None:
+    text = "".join(parts)
+    for item in find_responsibilities(text, document(text)):
+        start, end = item.span
+        written = text[start:end]
+        assert 0 <= start < end <= len(text)
+        assert item.as_written.startswith(written) or any(b in written for b in "（(〔【") or "统称" in written
