@@ -1,0 +1,175 @@
+"""Funding clauses: what counts as a quantified grant, and how rate, cap, amount and per are read."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.funding import find_funding
+from model import Document, Funding
+
+
+def doc_over(text: str, start: int = 0, end: int | None = None) -> Document:
+    return Document(
+        id="d1",
+        title=None,
+        doc_number=None,
+        issuers=[],
+        recipients=[],
+        date=None,
+        effective_from=None,
+        effective_until=None,
+        jurisdiction=None,
+        doc_type=None,
+        forwarded_by=None,
+        span=(start, len(text) if end is None else end),
+    )
+
+
+def grants(text: str) -> list[Funding]:
+    return find_funding(text, doc_over(text))
+
+
+def brief(item: Funding) -> tuple:
+    return (item.instrument, item.rate, item.cap, item.amount, item.per)
+
+
+# (sentence, expected (instrument, rate, cap, amount, per) of each grant, in order)
+POSITIVE = [
+    ("对投资500万元（含）以上的技改项目，给予一次性最高10万元奖励。", [("奖励", None, 1e5, None, None)]),
+    (
+        "对投资2000万元（含）以上的国家示范项目、试点行业项目、其他项目，分别按设备投资的20%、10%、8%给予补助，"
+        "单个项目最高补助2000万元；项目开工后，按投资进度给予不超过补助总额50%的拨款。",
+        [
+            ("补助", 20.0, 2e7, None, "单个项目"),
+            ("补助", 10.0, 2e7, None, "单个项目"),
+            ("补助", 8.0, 2e7, None, "单个项目"),
+        ],
+    ),
+    ("每年对示范项目开展评价，评价达标即给予30万元奖励。", [("奖励", None, None, 3e5, "每年")]),
+    ("市级对每个主攻方向给予1000万—3000万元的资金支持。", [("资金支持", None, 3e7, None, "每个主攻方向")]),
+    (
+        "市级按实际国拨经费的3%奖励研发团队,但每个项目奖励最高100万元,每个单位奖励最高1000万元。",
+        [("奖励", 3.0, 1e6, None, "每个项目"), ("奖励", None, 1e7, None, "每个单位")],
+    ),
+    ("单户企业每年最高贴息200万元。", [("贴息", None, 2e6, None, "单户企业每年")]),
+    ("给予年利率2.5%的补助，单户企业每年最高补助500万元。", [("补助", 2.5, 5e6, None, "单户企业每年")]),
+    ("设立20亿元科技成果转化基金。", [("基金", None, None, 2e9, None)]),
+    ("市级连续3年给予最高2000万元/年的研发补助。", [("研发补助", None, 2e7, None, "年")]),
+    (
+        "单个项目市级补助最高分别为500万元、1000万元。",
+        [("补助", None, 5e6, None, "单个项目"), ("补助", None, 1e7, None, "单个项目")],
+    ),
+    ("对单个团队市级按最高500万元予以支持。", [("支持", None, 5e6, None, "单个团队")]),
+    ("对获奖企业给予最高五十万元奖励。", [("奖励", None, 5e5, None, None)]),
+    (
+        "在市级一次性资助最高1000万元的基础上，每次市级奖补最高600万元。",
+        [
+            ("资助", None, 1e7, None, None),
+            ("奖补", None, 6e6, None, "每次"),
+        ],
+    ),
+    ("按销售总金额的1%给予最高1000万元补助；", [("补助", 1.0, 1e7, None, None)]),
+    (
+        "市级按研发费用存量不高于3%、增量不高于10%的比例给予补助。",
+        [
+            ("补助", 3.0, None, None, None),
+            ("补助", 10.0, None, None, None),
+        ],
+    ),
+    ("用足用好国家3亿元支持资金。", [("支持资金", None, None, 3e8, None)]),
+]
+
+NEGATIVE = [
+    "将制造业企业研发费用加计扣除比例由75%提高至100%。",  # tax rule
+    "民航发展基金航空公司征收标准降低20%。",  # fee cut
+    "实施空重交替行驶运输车辆85折优惠政策。",  # price cut
+    "统筹用好市级各有关财政专项资金，给予一定支持。",  # unquantified
+    "对特别重大的项目，可“一事一议”给予支持。",  # unquantified
+    "市与区县按6∶4的比例共担。",  # cost sharing
+    "组建科技创新投资集团有限公司，注册资本金100亿元。",  # registered capital
+    "项目开工后，按投资进度给予不超过补助总额50%的拨款。",  # disbursement schedule
+    "带动装备产品市场销售超过2亿元。",  # a target, no instrument
+    "对年营业收入首次突破1亿元的企业给予奖励。",  # threshold only
+    "对申报研发费用1000万元以下的企业，由区县按上述比例给予补助。",  # threshold, rate not restated
+    "长安新能源获得财政补贴约9亿元。",  # a reported estimate
+    "力争工业投资增长10%以上。",  # growth goal
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), POSITIVE)
+def test_grants_are_read(sentence: str, expected: list[tuple]) -> None:
+    assert [brief(item) for item in grants(sentence)] == expected
+
+
+@pytest.mark.parametrize("sentence", NEGATIVE)
+def test_non_grants_give_nothing(sentence: str) -> None:
+    assert grants(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "condition", "beneficiaries"),
+    [
+        (
+            "对投资500万元（含）以上且纳入统计的技改项目，给予一次性最高10万元奖励。",
+            "投资500万元（含）以上且纳入统计",
+            ["技改项目"],
+        ),
+        (
+            "对投资2000万元（含）以上的示范项目、试点项目，分别按设备投资的20%、10%给予补助。",
+            "投资2000万元（含）以上",
+            ["示范项目", "试点项目"],
+        ),
+        (
+            "对新认定的国家重点实验室、国家工程研究中心等国家科技创新基地,建立联动机制,在市级一次性资助最高1000万元的基础上。",
+            "新认定",
+            ["国家科技创新基地"],
+        ),
+        (
+            "对进入重点软件企业清单,且符合相关条件的单位,根据研发绩效,市级奖补最高200万元。",
+            "进入重点软件企业清单,且符合相关条件",
+            ["单位"],
+        ),
+        ("对达到任务书目标的，一次性给予链主企业200万元奖励。", "达到任务书目标", ["链主企业"]),
+        ("设立20亿元科技成果转化基金。", None, [None]),
+    ],
+)
+def test_condition_and_beneficiary(sentence: str, condition: str | None, beneficiaries: list[str | None]) -> None:
+    items = grants(sentence)
+    assert [item.condition for item in items] == [condition] * len(beneficiaries)
+    assert [item.beneficiary for item in items] == beneficiaries
+
+
+def test_span_is_the_grant_clause_and_text_matches() -> None:
+    text = "大力推进技改。对投资500万元（含）以上的技改项目，给予一次性最高10万元奖励。"
+    (item,) = grants(text)
+    assert item.text == "给予一次性最高10万元奖励"
+    assert text[item.span[0] : item.span[1]] == item.text
+
+
+def test_only_the_document_span_is_read() -> None:
+    first = "给予最高10万元奖励。"
+    text = first + "给予最高20万元奖励。"
+    items = find_funding(text, doc_over(text, len(first)))
+    assert [item.cap for item in items] == [2e5]
+
+
+NOISY = st.text(
+    alphabet=st.sampled_from(
+        list("0123456789.,，、。；%万亿元最高不超过给予奖励补助贴息基金对的以上（含）()/—分别按每个单户企业年")
+        + ["\n", " "]
+    )
+    | st.characters(),
+    max_size=200,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NOISY, st.integers(0, 50))
+def test_never_crashes_and_spans_hold_their_text(text: str, cut: int) -> None:
+    start = min(cut, len(text))
+    for item in find_funding(text, doc_over(text, start)):
+        assert start <= item.span[0] < item.span[1] <= len(text)
+        assert text[item.span[0] : item.span[1]] == item.text
+        assert item.rate is not None or item.cap is not None or item.amount is not None
