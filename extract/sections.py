@@ -81,7 +81,10 @@ def is_table_cue(line: str) -> bool:
 
 
 def _is_cell(line: Line | None) -> bool:
-    return line is not None and len(line.text) <= CELL_MAX_CHARS and not SENTENCE_MARKS.search(line.text)
+    """A short line that is neither a sentence nor numbered: one cell of a flattened table."""
+    if line is None or len(line.text) > CELL_MAX_CHARS or SENTENCE_MARKS.search(line.text):
+        return False
+    return not any(pattern.match(line.text) for _, pattern in KINDS)
 
 
 def _levels(kinds_present: set[str]) -> dict[str, int]:

@@ -1,0 +1,237 @@
+"""Splitting files into documents and reading their GB/T 9704 headers, on small hand-made texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.documents import split_documents
+from extract.header import doc_number_in, doc_type_of, effective_dates, parse_date, place_of, place_of_number
+from extract.readers import read_source
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+NOTICE_WITH_PLAN = """\
+甲市乙局
+关于印发《甲市丙产业提升
+行动方案》的通知
+甲乙发〔2024〕3号
+各区县人民政府，有关单位：
+现将《甲市丙产业提升行动方案》印发给你们，请认真贯彻执行。
+甲市乙局
+甲市丁局
+二〇二四年三月五日
+（此件公开发布）
+甲市丙产业提升行动方案
+一、总体要求
+到2026年，丙产业规模达到100亿元。
+二、重点任务
+（一）壮大龙头企业。支持企业扩大产能。（责任单位：市乙局）
+"""
+
+
+def test_a_notice_and_the_plan_it_forwards_are_two_documents():
+    notice, plan = split_documents(NOTICE_WITH_PLAN)
+    assert notice.title == "甲市乙局关于印发《甲市丙产业提升行动方案》的通知"
+    assert notice.doc_number == "甲乙发〔2024〕3号"
+    assert notice.issuers == ["甲市乙局", "甲市丁局"]
+    assert notice.recipients == ["各区县人民政府", "有关单位"]
+    assert notice.date == "2024-03-05"
+    assert notice.doc_type == "通知"
+    assert plan.title == "甲市丙产业提升行动方案"
+    assert plan.doc_type == "方案"
+    assert plan.forwarded_by == notice.id
+    assert plan.issuers == notice.issuers
+    assert plan.doc_number is None and plan.date is None
+    assert notice.jurisdiction == plan.jurisdiction == "甲市"
+    assert NOTICE_WITH_PLAN[plan.span[0] : plan.span[1]].startswith("甲市丙产业提升行动方案")
+    assert notice.span[1] <= plan.span[0]
+
+
+def test_document_ids_are_stable_and_distinct():
+    first = [d.id for d in split_documents(NOTICE_WITH_PLAN)]
+    assert first == [d.id for d in split_documents(NOTICE_WITH_PLAN)]
+    assert len(set(first)) == 2
+    assert first != [d.id for d in split_documents(NOTICE_WITH_PLAN + "\n补充。")]
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (["某省人民政府关于", "推进某项工作的意见"], "某省人民政府关于推进某项工作的意见"),
+        (["某市某产业发展", "工作方案（2024—2026年）"], "某市某产业发展工作方案（2024—2026年）"),
+        (["某市某局", "关于开展某试点的通知"], "某市某局关于开展某试点的通知"),
+    ],
+)
+def test_a_title_set_over_several_lines_is_joined(lines, title):
+    text = "\n".join([*lines, "某发〔2024〕1号", "各有关单位：", "一、总体要求", "做好工作。"])
+    [doc] = split_documents(text)
+    assert doc.title == title
+
+
+def test_a_web_headline_above_the_full_title_is_not_a_second_document():
+    text = (
+        "两单位关于开展某试点的通知\n某部办公厅 某部办公厅关于开展某试点的通知\n某厅函〔2024〕8号\n各省：\n请做好工作。"
+    )
+    [doc] = split_documents(text)
+    assert doc.title == "某部办公厅 某部办公厅关于开展某试点的通知"
+    assert doc.span[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [
+        ("渝府办发〔2021〕80号", "渝府办发〔2021〕80号"),
+        ("国发[2019]3号", "国发[2019]3号"),
+        ("  某经信发（2023）12号  ", "某经信发（2023）12号"),
+        ("按照某文件（某发〔2020〕5号）要求，做好工作，确保落实。", None),
+        ("2021年8月13日", None),
+    ],
+)
+def test_doc_number_is_a_line_of_its_own(line, number):
+    assert doc_number_in(line.strip()) == number
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [
+        ("2021年8月13日", "2021-08-13"),
+        ("二〇二一年八月十三日", "2021-08-13"),
+        ("二○一九年十二月二十一日", "2019-12-21"),
+        ("2025年 7月 14日", "2025-07-14"),
+        ("2021年13月1日", None),
+        ("2021年", None),
+    ],
+)
+def test_dates_in_both_forms(written, iso):
+    assert parse_date(written) == iso
+
+
+def test_date_is_the_signature_date_not_a_date_in_the_body():
+    text = "某市某局关于某事的通知\n各单位：\n自2024年1月1日起施行。\n某市某局\n2023年12月20日"
+    [doc] = split_documents(text)
+    assert doc.date == "2023-12-20"
+    assert doc.effective_from == "2024-01-01"
+
+
+@pytest.mark.parametrize(
+    ("body", "issued", "expected"),
+    [
+        ("本办法自2025年2月2日起施行，有效期至2026年12月31日。", None, ("2025-02-02", "2026-12-31")),
+        ("本措施自2024年1月1日起实施，有效期3年。", None, ("2024-01-01", "2026-12-31")),
+        ("本通知自印发之日起施行。", "2023-05-06", ("2023-05-06", None)),
+        ("到2025年，产值达到100亿元。", None, (None, None)),
+    ],
+)
+def test_effective_dates(body, issued, expected):
+    assert effective_dates(body, issued) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [
+        ("青岛市工业和信息化局", "青岛市"),
+        ("中共某市委金融委员会办公室", "某市"),
+        ("国务院", "全国"),
+        ("工业和信息化部办公厅", "全国"),
+        ("某省某市某区人民政府", "某省某市某区"),
+        ("关于开展某试点的通知", None),
+    ],
+)
+def test_jurisdiction_from_issuer_names(name, place):
+    assert place_of(name) == place
+
+
+@pytest.mark.parametrize(("number", "place"), [("渝府发〔2021〕13号", "重庆市"), ("国办发〔2020〕1号", "全国")])
+def test_jurisdiction_from_doc_number_prefix(number, place):
+    assert place_of_number(number) == place
+
+
+def test_jurisdiction_from_the_title_when_there_is_no_issuer():
+    [doc] = split_documents("某市关于支持某产业的若干政策措施\n一、加大支持\n给予奖励。")
+    assert doc.jurisdiction == "某市"
+    assert doc.issuers == []
+
+
+@pytest.mark.parametrize(
+    ("title", "doc_type"),
+    [
+        ("某市关于支持某产业的若干政策措施", "措施"),
+        ("某市某行动计划（2020—2022年）", "计划"),
+        ("国务院关于某事的指导意见", "意见"),
+        ("某局关于某事的复函", "函"),
+        ("某事项清单", "清单"),
+        ("某产业发展重点", None),
+    ],
+)
+def test_doc_type_from_the_title_ending(title, doc_type):
+    found = doc_type_of(title)
+    assert (found.type if found else None) == doc_type
+
+
+def test_page_furniture_and_news_are_not_documents():
+    text = "\n".join(
+        [
+            "您当前的位置：首页 政策",
+            "某市某局关于某事的通知",
+            "某发〔2024〕2号",
+            "各单位：",
+            "请做好工作。",
+            "某市某局",
+            "2024年2月2日",
+            "来源：某市政府网",
+            "6月1日，记者从某局获悉，今年将安排资金10亿元支持企业发展。",
+            "该负责人表示，将进一步优化服务。",
+            "来源：某日报",
+            "扫一扫在手机打开当前页",
+        ]
+    )
+    [doc] = split_documents(text)
+    assert doc.title == "某市某局关于某事的通知"
+    assert "记者" not in text[doc.span[0] : doc.span[1]]
+    assert "来源" not in text[doc.span[0] : doc.span[1]]
+
+
+def test_a_title_like_line_without_any_backing_is_not_a_document():
+    text = "\n".join(
+        ["某市某局关于某事的通知", "各单位：", "请做好工作。", "某市某局", "2024年2月2日", "来源：某网"]
+        + ["某产业发展政策", "记者获悉，有关情况如下。"]
+    )
+    assert [d.title for d in split_documents(text)] == ["某市某局关于某事的通知"]
+
+
+def test_an_attachment_table_after_the_signature_is_left_out():
+    text = "\n".join(
+        [
+            "某市人民政府关于下放事项的决定",
+            "某府发〔2021〕1号",
+            "各区县：",
+            "决定下放事项。",
+            "某市人民政府",
+            "2021年4月30日",
+        ]
+        + ["附件", "下放事项清单", "序号", "事项名称", "1", "对某行为的处罚"]
+    )
+    [doc] = split_documents(text)
+    assert doc.span[1] <= text.index("附件\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "count"),
+    [
+        ("000_63447db278998bd5.txt", 2),
+        ("001_7b47dacdb9e28699.txt", 2),
+        ("002_3e4d785b6c35bd35.txt", 1),
+        ("003_e2ca7729ce21fbec.txt", 13),
+        ("004_bb2807ede5a84bad.txt", 1),
+    ],
+)
+def test_corpus_documents_are_found(name, count):
+    source = read_source(CORPUS / name)
+    documents = split_documents(source.text)
+    assert len(documents) == count
+    for doc in documents:
+        start, end = doc.span
+        assert source.text[start:end].strip() == source.text[start:end]
+        assert doc.jurisdiction is not None

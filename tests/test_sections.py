@@ -1,0 +1,175 @@
+"""The heading tree of one document, on small hand-made texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.sections import find_sections
+from model import Document
+
+
+def _doc(text: str) -> Document:
+    return Document(
+        id="d",
+        title=None,
+        doc_number=None,
+        issuers=[],
+        recipients=[],
+        date=None,
+        effective_from=None,
+        effective_until=None,
+        jurisdiction=None,
+        doc_type=None,
+        forwarded_by=None,
+        span=(0, len(text)),
+    )
+
+
+def _tree(text: str) -> list[tuple[str | None, str, int, str | None]]:
+    sections = find_sections(text, _doc(text))
+    numbers = {s.id: s.number for s in sections}
+    return [(s.number, s.heading, s.level, numbers.get(s.parent)) for s in sections]
+
+
+LEVELS = """\
+一、总体要求
+（一）指导思想。坚持发展。
+（二）主要目标。到2025年实现目标。
+二、重点任务
+(三)强化支撑。做好保障。
+1.建设平台。建设一批平台。
+2.培育企业。培育一批企业。
+（1）龙头企业。做大做强。
+（2）中小企业。做专做精。
+3、完善服务。
+"""
+
+
+def test_heading_levels_and_parents():
+    assert _tree(LEVELS) == [
+        ("一", "总体要求", 1, None),
+        ("（一）", "指导思想", 2, "一"),
+        ("（二）", "主要目标", 2, "一"),
+        ("二", "重点任务", 1, None),
+        ("(三)", "强化支撑", 2, "二"),
+        ("1.", "建设平台", 3, "(三)"),
+        ("2.", "培育企业", 3, "(三)"),
+        ("（1）", "龙头企业", 4, "2."),
+        ("（2）", "中小企业", 4, "2."),
+        ("3", "完善服务", 3, "(三)"),
+    ]
+
+
+def test_a_span_runs_to_the_next_heading_at_the_same_or_higher_level():
+    sections = find_sections(LEVELS, _doc(LEVELS))
+    by_number = {s.number: s for s in sections}
+    assert LEVELS[slice(*by_number["（一）"].span)] == "（一）指导思想。坚持发展。"
+    assert LEVELS[slice(*by_number["2."].span)].endswith("（2）中小企业。做专做精。")
+    assert LEVELS[slice(*by_number["一"].span)].endswith("到2025年实现目标。")
+    assert LEVELS[slice(*by_number["二"].span)].endswith("3、完善服务。")
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        # 2. without a 1. before it is running text, not a heading
+        ("一、目标\n2.存量提升是重点，要抓好。\n二、任务", ["一", "二"]),
+        # numbering runs on across parents
+        ("一、甲\n（一）子一\n（二）子二\n二、乙\n（三）子三", ["一", "（一）", "（二）", "二", "（三）"]),
+        # a number in the middle of a line is never a heading
+        ("一、目标\n完成1.5万台，其中2.任务较重。", ["一"]),
+        # a decimal at the line start is not 1.
+        ("一、目标\n1.5万台设备完成更新。", ["一"]),
+    ],
+)
+def test_headings_are_line_starts_in_sequence(text, numbers):
+    assert [number for number, *_ in _tree(text)] == numbers
+
+
+def test_chapter_and_article_headings_take_the_outer_levels():
+    text = "\n".join(
+        ["第一章 总则", "第一条 为了规范管理，制定本办法。", "第二条 本办法适用于全市。", "一、适用范围"]
+        + ["第二章 附则", "第三条 本办法自发布之日起施行。"]
+    )
+    tree = _tree(text)
+    assert [(n, level) for n, _, level, _ in tree] == [
+        ("第一章", 1),
+        ("第一条", 2),
+        ("第二条", 2),
+        ("一", 3),
+        ("第二章", 1),
+        ("第三条", 2),
+    ]
+    assert tree[3][3] == "第二条"
+
+
+BOLD = """\
+（一）推进平台建设。深入实施计划。
+加快建设研发机构。推动企业普遍建立研发机构。
+补齐短缺平台。推动有关部门联动。
+（责任单位：市甲局、市乙局）
+（二）推进产品研发。整合力量。
+"""
+
+
+def test_bold_run_headings_sit_below_the_numbered_item():
+    sections = find_sections(BOLD, _doc(BOLD))
+    assert [(s.number, s.heading, s.level) for s in sections] == [
+        ("（一）", "推进平台建设", 2),
+        (None, "加快建设研发机构", 5),
+        (None, "补齐短缺平台", 5),
+        ("（二）", "推进产品研发", 2),
+    ]
+    assert sections[1].parent == sections[0].id
+
+
+def test_a_note_on_its_own_line_belongs_to_the_numbered_task_not_the_bold_run_heading():
+    sections = find_sections(BOLD, _doc(BOLD))
+    note = BOLD.index("（责任单位")
+    assert sections[0].span[0] <= note < sections[0].span[1]
+    assert not any(s.span[0] <= note < s.span[1] for s in sections if s.number is None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one short opening sentence alone is not a heading pattern
+        "（一）推进平台建设。深入实施计划。\n加快建设研发机构。推动企业建立研发机构。\n",
+        # opening sentences with commas are ordinary sentences
+        "（一）推进建设。\n到2025年，建成一批平台。其余略。\n要坚持创新，提升能力。其余略。\n",
+        # no numbered item above: a preamble, not bold-run headings
+        "为推动发展。特制定本方案。\n坚持创新驱动。提升能力。\n",
+    ],
+)
+def test_not_bold_run_headings(text):
+    assert all(s.number is not None for s in find_sections(text, _doc(text)))
+
+
+BOXED_TABLE = """\
+（一）提升传统产业。
+强化标准引领，提升智能化生产水平。
+专栏1 传统产业发展重点
+重点领域
+重 点 方 向
+食品
+1.粮油加工。完善原料供应。
+2.调味品。提高转化率。
+轻工
+1.纸制品。加快集聚。
+（二）培育新兴产业。
+"""
+
+
+def test_numbered_lines_in_a_boxed_table_are_cells():
+    assert [number for number, *_ in _tree(BOXED_TABLE)] == ["（一）", "（二）"]
+
+
+def test_a_numbered_cell_among_short_cells_is_not_a_heading():
+    text = "一、任务\n序号\n事项名称\n1、\n行政处罚\n市级\n二、要求"
+    assert [number for number, *_ in _tree(text)] == ["一", "二"]
+
+
+def test_sections_stop_before_the_signature_and_attachment_list():
+    text = "一、工作要求\n做好工作。\n附件：1.某清单\n某市某局\n2024年1月2日"
+    [section] = find_sections(text, _doc(text))
+    assert text[slice(*section.span)] == "一、工作要求\n做好工作。"
