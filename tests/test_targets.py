@@ -1,0 +1,201 @@
+"""The target finder on hand-made sentences: what counts, what does not, and how it is read."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.targets import find_targets
+from model import Document, Target
+
+
+def _doc(text: str, title: str | None = None) -> Document:
+    return Document(
+        id="t-1",
+        title=title,
+        doc_number=None,
+        issuers=[],
+        recipients=[],
+        date=None,
+        effective_from=None,
+        effective_until=None,
+        jurisdiction=None,
+        doc_type=None,
+        forwarded_by=None,
+        span=(0, len(text)),
+    )
+
+
+def targets(text: str, title: str | None = None) -> list[Target]:
+    return find_targets(text, _doc(text, title))
+
+
+def readings(text: str) -> list[tuple[float, float | None, str, str]]:
+    return [(t.value, t.value_max, t.unit, t.comparator) for t in targets(text)]
+
+
+# Numerals, multipliers, units and comparators: (sentence, [(value, value_max, unit, comparator)]).
+READINGS = [
+    ("全年力争新实施工业技术改造项目1500个以上。", [(1500, None, "个", ">=")]),
+    ("带动更新设备1.5万台(套)以上。", [(15000, None, "台(套)", ">=")]),
+    ("带动更新设备1.5万台（套）以上。", [(15000, None, "台(套)", ">=")]),
+    ("到2027年,工业技改投资规模达到1200亿元。", [(1.2e11, None, "元", "=")]),
+    ("到2025年,营收总额达到1.3万亿、年均增速超过10%。", [(1.3e12, None, "元", "="), (10, None, "%", ">")]),
+    ("到2027年,占工业投资比重在50%左右。", [(50, None, "%", "~")]),
+    ("每年新升规纳统企业不少于500家。", [(500, None, "家", ">=")]),
+    ("每年组织对至少3个重点产业提供诊断服务。", [(3, None, "个", ">=")]),
+    ("每年开展不少于二十场对接活动。", [(20, None, "场", ">=")]),
+    ("每季度开展一次线上线下政策宣贯活动。", [(1, None, "次", "=")]),
+    ("推动形成各区至少有两个主打品牌的态势。", [(2, None, "个", ">=")]),
+    ("全年力争培育一千五百家企业。", [(1500, None, "家", "=")]),
+    ("每年开展培训十次。", [(10, None, "次", "=")]),
+    ("建设1—2家全球灯塔工厂。", [(1, 2, "家", "range")]),
+    ("从经费中安排8%—12%用于研发。", [(8, 12, "%", "range")]),
+    ("用于科技创新的比例不得低于30%。", [(30, None, "%", ">=")]),
+    ("5年内实施10个左右重大项目,每个重大项目不超过10个主攻方向。", [(10, None, "个", "~"), (10, None, "个", "<=")]),
+    ("到2025年,单位能耗控制在0.5吨以内。", [(0.5, None, "吨", "<=")]),
+    ("到2025年,不合格率低于2%。", [(2, None, "%", "<")]),
+    ("到2025年,市场份额约15%。", [(15, None, "%", "~")]),
+    ("到2025年,全国农机总动力超过10亿千瓦。", [(1e9, None, "千瓦", ">")]),
+    ("系统集成服务商累计达到200家以上。", [(200, None, "家", ">=")]),
+    ("到2025年,两化融合发展指数达到65,数字化水平明显提升。", [(65, None, "", "=")]),
+    ("到2025年,规上企业每亿元营业收入有效发明专利数达到1.45件。", [(1.45, None, "件", "=")]),
+    ("完成110家重点行业企业清洁化生产水平评估。", [(110, None, "家", "=")]),
+    ("全年力争带动装备产品市场销售超过2亿元。", [(2e8, None, "元", ">")]),
+    ("到2025年,新增就业岗位2万个、培训技能人才3万人次。", [(20000, None, "个", "="), (30000, None, "人次", "=")]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), READINGS)
+def test_reads_value_unit_and_comparator(sentence: str, expected: list[tuple]) -> None:
+    assert readings(sentence) == expected
+
+
+# Lists and 分别/均: (sentence, [metric of each target]).
+METRICS = [
+    (
+        "全年力争新建工业大模型5个、细分行业产业大脑10个、未来工厂10个。",
+        ["新建工业大模型", "新建细分行业产业大脑", "新建未来工厂"],
+    ),
+    ("到2027年,普及率、数控化率分别超过93%、76%。", ["普及率", "数控化率"]),
+    ("到2025年,单位增加值能耗、水耗较“十三五”末分别下降16%、20%。", ["单位增加值能耗", "水耗"]),
+    ("到2025年,种植、收获机械化率均达到45%。", ["种植", "收获机械化率"]),
+    ("到2025年,建设认定50个智能工厂和500个数字化车间。", ["建设认定智能工厂", "建设认定数字化车间"]),
+    ("每年开展不少于20场线上线下供需洽谈活动。", ["开展线上线下供需洽谈活动"]),
+    ("到2027年,关键工序数控化率达到76%。", ["关键工序数控化率"]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "metrics"), METRICS)
+def test_each_quantity_gets_its_own_metric(sentence: str, metrics: list[str]) -> None:
+    assert [t.metric for t in targets(sentence)] == metrics
+
+
+def test_distributed_values_keep_their_order_and_comparator() -> None:
+    found = targets("到2027年,普及率、数控化率分别超过93%、76%。")
+    assert [(t.value, t.comparator, t.text) for t in found] == [(93, ">", "93%"), (76, ">", "76%")]
+
+
+# Not targets: scope, conditions, grants, names, dates, durations, ordinals, status.
+NOT_TARGETS = [
+    "专项推动水泥、合成氨等23个重点领域节能降碳改造。",
+    "聚焦重点行业和33条重点产业链,逐一落实33条重点产业链“链长”。",
+    "引导产业园区聚焦2—3条产业链。",
+    "对投资500万元（含）以上且纳入工业投资统计的技改项目,给予一次性最高10万元奖励。",
+    "建立投资1000万元以上重点技改项目库。",
+    "设立20亿元重庆科技成果转化基金。",
+    "分别按项目设备投资的20%、10%、8%给予补助,单个项目最高补助2000万元。",
+    "聚焦“33618”现代制造业集群重点行业,聚焦“10+1”产业体系。",
+    "加快5G应用规模化发展,推进IPv6部署。",
+    "“十四五”期间推动制造业高质量发展。",
+    "实施十大工业互联网平台培育工程。",
+    "根据《重庆市制造业高质量发展“十四五”规划(2021—2025年)》(渝府发〔2021〕18号)等文件精神。",
+    "本政策自2025年2月2日起施行,有效期至2026年12月31日。",
+    "针对市级企业研发机构法人化改革,连续3年给予过渡支持。",
+    "请于1个月内报送材料。",
+    "一次性给予链主企业200万元奖励。",
+    "研发费用加计扣除比例由75%提高至100%。",
+    "民航发展基金征收标准降低20%。",
+    "截至2024年底,全市已建成5G基站10万个。",
+    "全市规上工业增加值同比增长8.1%。",
+    "每个省、自治区最多推荐1个地级城市。",
+    "取消试点园区内满足要求的5大行业中的10大类建设项目环评审批。",
+    "列入第2批试点名单。",
+    "加大33条重点产业链各类资源要素配置力度。",
+    "拓展两个市场、两种资源,形成一批示范项目。",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_TARGETS)
+def test_not_a_target(sentence: str) -> None:
+    assert [(t.value, t.unit, t.text) for t in targets(sentence)] == []
+
+
+def test_size_class_is_part_of_the_metric() -> None:
+    found = targets("到2022年,培育5个100亿级龙头企业。")
+    assert [(t.value, t.unit, t.metric) for t in found] == [(5, "个", "培育100亿级龙头企业")]
+
+
+# Years and periods: (sentence, title, [(year, period)]).
+YEARS = [
+    ("到2027年,力争规模以上企业技改全覆盖,技改投资达到1200亿元;力争灯塔工厂总数达到10家。", None, [(2027, None)] * 2),
+    ("2025年,新实施项目1500个以上。", None, [(2025, None)]),
+    ("全年力争新建绿色工厂50个以上。", "重庆市加力推动工业技术改造2025年行动方案", [(2025, "全年")]),
+    ("完成110家企业评估。", "重庆市加力推动工业技术改造2025年行动方案", [(2025, None)]),
+    ("完成110家企业评估。", "青岛市建设新型技术改造城市工作方案(2025—2027年)", [(None, None)]),
+    ("每年滚动推进500个重点项目,竣工100个以上。", None, [(None, "每年"), (None, "每年")]),
+    ("到2027年累计建成4.8万个5G基站。每年发布场景500个以上。", None, [(2027, "累计"), (None, "每年")]),
+    ("实施期内重点行业累计开展数字化改造的规上企业占比达到80%以上。", None, [(None, "实施期内")]),
+    ("“十四五”期间全市企业研发投入累计2500亿元以上,到2025年研发投入强度达到2%。", None, [(2025, "累计"), (2025, None)]),
+    ("5年内实施10个左右重大项目。", None, [(None, "累计")]),
+    ("全年新建赋能载体1家,系统集成服务商累计达到200家以上。", None, [(None, "全年"), (None, "累计")]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "title", "expected"), YEARS)
+def test_year_and_period(sentence: str, title: str | None, expected: list[tuple]) -> None:
+    assert [(t.year, t.period) for t in targets(sentence, title)] == expected
+
+
+def test_plan_period_statement_gives_its_last_year() -> None:
+    text = "特制定本方案,实施期限为2021—2025年。\n推进新建20个以上市级创新平台。\n每年滚动推进100个新产品。"
+    assert [(t.value, t.year) for t in targets(text)] == [(20, 2025), (100, None)]
+
+
+def test_deadline_governs_only_its_paragraph() -> None:
+    text = "到2020年,综合机械化率达到70%。\n推进20个示范项目。"
+    assert [(t.value, t.year) for t in targets(text)] == [(70, 2020), (20, None)]
+
+
+def test_only_the_document_span_is_read() -> None:
+    text = "新建绿色工厂50个以上。\n新建绿色园区30个以上。"
+    doc = _doc(text)
+    doc.span = (0, text.index("\n"))
+    assert [t.value for t in find_targets(text, doc)] == [50]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            list(
+                "0123456789一二两十百千万亿.%、,，。；\n（）()“”《》—-个家台套项次年月以上下左右约达到超过不少于每累计分别均的对给予奖励"
+            )
+            + ["到2025年", "新建", "台(套)", "亿元", "分别达到", "实施期限为2021—2025年", "abc", "5G"]
+        ),
+        max_size=60,
+    ).map("".join)
+)
+def test_never_crashes_and_spans_hold_the_text(text: str) -> None:
+    for t in targets(text):
+        assert text[t.span[0] : t.span[1]] == t.text
+        assert 0 <= t.span[0] < t.span[1] <= len(text)
+        assert t.comparator in {">=", ">", "~", "<=", "<", "=", "range"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_never_crashes_on_any_text(text: str) -> None:
+    for t in targets(text):
+        assert text[t.span[0] : t.span[1]] == t.text
