@@ -185,6 +185,32 @@ def text(file: Path, max_mb: float, max_pages: int) -> None:
     sys.stdout.write(source.text)
 
 
+def _document_tree(doc: Any, k: int, total: int, numbers: dict[str, int]) -> Any:
+    """One parsed document as a rich Tree: its header fields, then its headings by level."""
+    from rich.tree import Tree
+
+    root = Tree(f"文件 {k}/{total}：{doc.title or '(无标题)'}")
+    facts = [
+        ("文种", doc.doc_type),
+        ("文号", doc.doc_number),
+        ("成文日期", doc.date),
+        ("发文机关", "、".join(doc.issuers)),
+        ("地域", doc.jurisdiction),
+        ("施行", doc.effective_from),
+        ("有效期至", doc.effective_until),
+        ("印发它的通知", f"文件 {numbers[doc.forwarded_by]}" if doc.forwarded_by in numbers else None),
+    ]
+    root.add("  ".join(f"{label}：{value}" for label, value in facts if value) or "(未识别出文头信息)")
+    if not doc.sections:
+        root.add("(无分级标题)")
+    nodes: dict[str, Any] = {}
+    for section in doc.sections:
+        number = section.number or "·"
+        label = f"{number}、{section.heading}" if number.isnumeric() else f"{number} {section.heading}"
+        nodes[section.id] = nodes.get(section.parent or "", root).add(label)
+    return root
+
+
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the documents and sections as JSON.")
@@ -202,10 +228,16 @@ def parse(file: Path, as_json: bool) -> None:
     if as_json:
         _print_json(result.to_dict(facts=False))
         return
-    for doc in result.documents:
-        click.echo(f"{doc.title or '(无标题)'}  {doc.doc_number or ''}  {doc.date or ''}")
-        for section in doc.sections:
-            click.echo(f"{'  ' * section.level}{section.number or ''} {section.heading}")
+    from rich.console import Console
+
+    console = Console(file=sys.stdout, highlight=False, markup=False, width=None if sys.stdout.isatty() else 160)
+    if not result.documents:
+        console.print(f"{file}: 没有找到政策文件（只有网页栏目、新闻或无标题的文字）。")
+    numbers = {doc.id: k for k, doc in enumerate(result.documents, start=1)}
+    for k, doc in enumerate(result.documents, start=1):
+        if k > 1:
+            console.print()
+        console.print(_document_tree(doc, k, len(result.documents), numbers))
 
 
 @cli.command()

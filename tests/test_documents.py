@@ -235,3 +235,30 @@ def test_corpus_documents_are_found(name, count):
         start, end = doc.span
         assert source.text[start:end].strip() == source.text[start:end]
         assert doc.jurisdiction is not None
+
+
+def test_parse_prints_a_readable_tree(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    path = tmp_path / "notice.txt"
+    path.write_text(NOTICE_WITH_PLAN, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["parse", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "文件 1/2：甲市乙局关于印发《甲市丙产业提升行动方案》的通知" in result.output
+    assert "文号：甲乙发〔2024〕3号" in result.output
+    assert "印发它的通知：文件 1" in result.output
+    assert "一、总体要求" in result.output and "(无分级标题)" in result.output
+
+
+def test_parse_says_so_when_a_file_holds_no_policy_document(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    path = tmp_path / "news.txt"
+    path.write_text("6月1日，记者从某局获悉，今年将安排资金支持企业发展。\n来源：某日报\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["parse", str(path)])
+    assert result.exit_code == 0
+    assert "没有找到政策文件" in result.output
