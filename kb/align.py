@@ -33,8 +33,9 @@ class TargetGroup:
         return {m.side for m in self.members}
 
 
-def prepare(side: int, targets: Sequence[Target]) -> list[AlignedTarget]:
-    return [AlignedTarget(side, t, target_terms(t)) for t in targets]
+def prepare(side: int, targets: Sequence[Target], source: str = "") -> list[AlignedTarget]:
+    """Targets of one side with their key terms; ``source`` is the text their spans index."""
+    return [AlignedTarget(side, t, target_terms(t, source)) for t in targets]
 
 
 def _pair(a: AlignedTarget, b: AlignedTarget) -> Alignment | None:

@@ -205,7 +205,7 @@ def _compare_targets(sides: list[Side], clauses: _Clauses) -> tuple[list[TargetR
     plan_of: dict[int, Plan] = {}
     for index, side in enumerate(sides):
         for plan in side.plans:
-            for item in prepare(index, plan.doc.targets):
+            for item in prepare(index, plan.doc.targets, plan.text):
                 plan_of[id(item)] = plan
                 items.append(item)
     groups, alone = group_targets(items)

@@ -174,10 +174,18 @@ def _responsibility(comp: Comparison) -> Table:
                 "leads": [a.agency for a in p.agencies if a.lead],
                 "district": f"{p.district_tasks}/{p.tasks}",
                 "district_units": p.district_units,
-                "unassigned": f"{len(p.unassigned)}：{'、'.join(p.unassigned)}" if p.unassigned else "0",
+                "unassigned": _some(p.unassigned),
             }
         )
     return Table("responsibility", "责任分工", columns, rows)
+
+
+def _some(items: list[str], shown: int = 6) -> str:
+    """A count and the first few items: 12：一、总体要求、（一）…等."""
+    if not items:
+        return "0"
+    more = "等" if len(items) > shown else ""
+    return f"{len(items)}：{'、'.join(items[:shown])}{more}"
 
 
 def _tool_mix(comp: Comparison) -> Table:

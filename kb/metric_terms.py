@@ -20,6 +20,8 @@ from model import Target
 
 WEIGHTS = {"subject": 3.0, "object": 1.0, "measure": 1.0, "other": 1.0}
 MIN_SIMILARITY = 0.5
+TAIL_CHARS = 8  # how far after a target's number a measure word (增长, 下降) may stand
+_CLAUSE_END = re.compile(r"[，,。；;、：:\n]")
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,}")
 _DIGITS = re.compile(r"^[\d.]+$")
 jieba.setLogLevel(logging.WARNING)
@@ -85,9 +87,16 @@ def key_terms(metric: str, context: str = "") -> list[KeyTerm]:
     return list(unique.values())
 
 
-def target_terms(target: Target) -> list[KeyTerm]:
-    """Key terms of a target: its metric, plus a measure word from its sentence when the metric has none."""
+def target_terms(target: Target, source: str = "") -> list[KeyTerm]:
+    """Key terms of a target: its metric, plus a measure word near it when the metric has none.
+
+    The measure may follow the number (工业技改投资实现10%以上增长), so the words after the
+    target's span up to the end of its clause (``source`` is the text the span indexes) count too.
+    """
     context = target.text.replace(target.metric, "", 1) if target.metric else target.text
+    if source:
+        tail = source[target.span[1] : target.span[1] + TAIL_CHARS]
+        context += _CLAUSE_END.split(tail, maxsplit=1)[0]
     return key_terms(target.metric or target.text, context)
 
 
