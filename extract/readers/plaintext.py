@@ -1,16 +1,18 @@
-"""Plain text in any common Chinese encoding (placeholder: UTF-8 only)."""
+"""Plain text in any common Chinese encoding."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from extract.readers.encoding import decode_bytes
+from extract.readers.files import display_name, normalize_newlines, read_bytes
 from model import SourceText, UnreadableFileError
 
 
-def read_plaintext(path: Path) -> SourceText:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFileError(f"{path}: cannot be read ({exc.strerror})") from None
-    text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    return SourceText(path=str(path), text=text, format="txt", encoding="utf-8")
+def read_plaintext(path: Path, *, max_bytes: int) -> SourceText:
+    """The file's text with \\n line endings; a span indexes exactly this text."""
+    name = display_name(path)
+    text, encoding = decode_bytes(read_bytes(path, max_bytes), name)
+    if not text.strip():
+        raise UnreadableFileError(f"{name}: the file has no text; check that the download or copy finished")
+    return SourceText(path=str(path), text=normalize_newlines(text), format="txt", encoding=encoding)

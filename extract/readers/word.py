@@ -1,0 +1,75 @@
+"""Word .docx files via python-docx: paragraphs and tables in document order.
+
+A table row becomes one line with its cells separated by a tab, so a task and its 牵头单位/配合单位 stay on one
+line; a cell's own paragraphs are joined with a space, and a merged cell is written once.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.table import Table
+
+from extract.readers.files import MB, display_name, read_bytes
+from model import SourceText, UnreadableFileError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _check_zip(raw: bytes, name: str, max_unzipped_bytes: int) -> None:
+    """Refuse old .doc files, damaged archives and zip bombs before python-docx unpacks anything."""
+    if raw.startswith(OLE_MAGIC):
+        raise UnreadableFileError(
+            f"{name}: this is an old Word/WPS .doc file or a password-protected .docx; "
+            "open it in Word or WPS and save it (without password) as .docx or PDF"
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise UnreadableFileError(
+            f"{name}: not a valid .docx (damaged or cut off); save or download it again"
+        ) from None
+    if unzipped > max_unzipped_bytes:
+        raise UnreadableFileError(
+            f"{name}: unpacks to {unzipped / MB:.0f} MB, over the limit of {max_unzipped_bytes / MB:g} MB "
+            "(max_unzipped_bytes); this looks like a zip bomb — raise the limit only if you trust the file"
+        )
+    if "word/document.xml" not in names:
+        raise UnreadableFileError(f"{name}: not a Word document (no word/document.xml); save it as .docx from Word")
+
+
+def _row_line(row) -> str:
+    cells, seen = [], set()
+    for cell in row.cells:
+        if id(cell._tc) in seen:
+            continue  # a merged cell appears once per grid column it spans
+        seen.add(id(cell._tc))
+        cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
+    return "\t".join(cells).strip()
+
+
+def _block_lines(block) -> list[str]:
+    if isinstance(block, Table):
+        return [_row_line(row) for row in block.rows]
+    return [block.text.strip()]
+
+
+def read_docx(path: Path, *, max_bytes: int, max_unzipped_bytes: int) -> SourceText:
+    """The document's paragraphs and table rows, one per line."""
+    name = display_name(path)
+    raw = read_bytes(path, max_bytes)
+    _check_zip(raw, name, max_unzipped_bytes)
+    try:
+        document = docx.Document(io.BytesIO(raw))
+        lines = [line for block in document.iter_inner_content() for line in _block_lines(block)]
+    except Exception as exc:  # python-docx and lxml raise many kinds of error on a damaged file
+        raise UnreadableFileError(f"{name}: the .docx is damaged ({exc}); open it in Word and save it again") from None
+    text = "\n".join(line for line in lines if line)
+    if not text.strip():
+        raise UnreadableFileError(f"{name}: the document has no text")
+    return SourceText(path=str(path), text=text.replace("\r", "\n") + "\n", format="docx")
