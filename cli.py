@@ -340,7 +340,8 @@ def duties(
         ("section", "任务"),
         ("as_written", "原文写法"),
     ]
-    emit_rows(rows, columns, as_json=as_json, csv_path=csv_path, title=f"{agency} 的任务（共 {len(rows)} 项）")
+    names = "、".join(sorted({row["agency"] for row in rows})) or agency
+    emit_rows(rows, columns, as_json=as_json, csv_path=csv_path, title=f"{names} 的任务（共 {len(rows)} 项）")
 
 
 def _chain_tree(item: dict[str, Any]) -> Any:
@@ -416,13 +417,25 @@ def chain(task_or_agency: tuple[str, ...], city: str | None, limit: int, kb_path
         click.echo(f"还有 {len(items) - limit} 条未显示；用 --limit {len(items)} 全部显示。")
 
 
+COMPARATOR_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "~": "约"}
+
+
+def _amount(value: object, unit: str) -> str:
+    """A value in its unit, money in 万元/亿元 as documents write it (1200亿元, not 120000000000元)."""
+    if not isinstance(value, (int, float)):
+        return ""
+    if unit == "元" and value >= 1e8:
+        return f"{value / 1e8:g}亿元"
+    if unit == "元" and value >= 1e4:
+        return f"{value / 1e4:g}万元"
+    return f"{value:g}{unit}"
+
+
 def _target_value(row: dict[str, Any]) -> str:
-    value = _cell(row.get("value"))
+    unit = row.get("unit") or ""
     if row.get("comparator") == "range" and row.get("value_max") is not None:
-        value = f"{value}–{_cell(row['value_max'])}"
-    elif row.get("comparator") not in (None, "=", "range"):
-        value = f"{row['comparator']}{value}"
-    return f"{value}{row.get('unit') or ''}"
+        return f"{_amount(row.get('value'), unit)}–{_amount(row['value_max'], unit)}"
+    return COMPARATOR_SIGNS.get(row.get("comparator") or "", "") + _amount(row.get("value"), unit)
 
 
 @cli.command()
@@ -472,12 +485,6 @@ def _money_option(ctx: click.Context, param: click.Parameter, value: str | None)
         raise click.BadParameter(f"{value!r} is not an amount; write e.g. 2000000, 200万 or 1亿") from None
 
 
-def _yuan(value: object) -> str:
-    if not isinstance(value, (int, float)):
-        return ""
-    return f"{value / 1e4:g}万元" if value >= 1e4 else f"{value:g}元"
-
-
 @cli.command()
 @city_option
 @click.option("--year", type=int, default=None, help="Only clauses of documents issued in this year.")
@@ -506,9 +513,9 @@ def funding(
         _fail(exc)
     if not as_json:
         for row in rows:
-            row["shown_rate"] = f"{row['rate'] * 100:g}%" if isinstance(row.get("rate"), (int, float)) else ""
-            row["shown_cap"] = _yuan(row.get("cap"))
-            row["shown_amount"] = _yuan(row.get("amount"))
+            row["shown_rate"] = f"{row['rate']:g}%" if isinstance(row.get("rate"), (int, float)) else ""
+            row["shown_cap"] = _amount(row.get("cap"), "元")
+            row["shown_amount"] = _amount(row.get("amount"), "元")
     columns = [
         ("jurisdiction", "地区"),
         ("title", "文件"),

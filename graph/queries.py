@@ -134,6 +134,24 @@ def find_tasks(g: nx.MultiDiGraph, query: str, city: str | None = None, text_of:
     return sort_tasks(g, chosen)
 
 
+def task_at(g: nx.MultiDiGraph, doc_id: str, offset: int) -> str | None:
+    """The innermost numbered task of document ``doc_id`` whose span holds ``offset``."""
+    best: tuple[int, str] | None = None
+    for node in g.successors(f"doc:{doc_id}") if f"doc:{doc_id}" in g else ():
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            data = g.nodes[current]
+            if data.get("kind") != "task":
+                continue
+            start, end = data["span"]
+            if start <= offset < end:
+                if data.get("number") and (best is None or data["level"] >= best[0]):
+                    best = (data["level"], current)
+                stack.extend(g.successors(current))
+    return best[1] if best else None
+
+
 def sort_tasks(g: nx.MultiDiGraph, tasks: Iterable[str]) -> list[str]:
     """Tasks in reading order: by document title, then position in the text."""
 

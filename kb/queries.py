@@ -13,7 +13,9 @@ from typing import Any, Protocol
 import networkx as nx
 
 from graph import queries as gq
-from model import PolicyKBError
+from model import KnowledgeBaseError, PolicyKBError
+
+SEARCH_LIMIT = 10  # clauses taken from the search when no task holds the exact words
 
 
 class GraphSource(Protocol):
@@ -48,11 +50,29 @@ def _text_reader(kb: GraphSource) -> gq.TextOf:
     return text_of
 
 
-def who(kb: GraphSource, query: str, city: str | None = None) -> list[dict[str, Any]]:
-    """The units responsible for the tasks whose heading or text holds every word of ``query``."""
-    g = kb.graph()
+def _searched_tasks(kb: GraphSource, g: nx.MultiDiGraph, query: str, city: str | None) -> list[str]:
+    """Tasks holding the clauses the KB's search ranks best for ``query`` (jieba words, not exact text)."""
+    search = getattr(kb, "search", None)
+    if search is None:
+        return []
+    tasks = []
+    for hit in search(query, city=city, limit=SEARCH_LIMIT):
+        task = gq.task_at(g, hit.doc_id, hit.span[0])
+        if task is not None and task not in tasks:
+            tasks.append(task)
+    return tasks
+
+
+def find_tasks(kb: GraphSource, g: nx.MultiDiGraph, query: str, city: str | None) -> list[str]:
+    """Tasks whose heading or text holds every word of ``query``; when none does, the search's best clauses."""
     tasks = gq.find_tasks(g, query, city, _text_reader(kb))
-    return gq.who(g, tasks)
+    return tasks or _searched_tasks(kb, g, query, city)
+
+
+def who(kb: GraphSource, query: str, city: str | None = None) -> list[dict[str, Any]]:
+    """The units responsible for the tasks about ``query`` (see :func:`find_tasks`)."""
+    g = kb.graph()
+    return gq.who(g, find_tasks(kb, g, query, city))
 
 
 def duties(kb: GraphSource, agency: str, city: str | None = None, role: str | None = None) -> list[dict[str, Any]]:
@@ -63,7 +83,14 @@ def duties(kb: GraphSource, agency: str, city: str | None = None, role: str | No
 
 def chain(kb: GraphSource, query: str, city: str | None = None) -> list[dict[str, Any]]:
     """Responsibility chains for a task id, an agency's tasks, or the tasks matching ``query``."""
-    return gq.chain(kb.graph(), query, city, _text_reader(kb), _canonical())
+    g = kb.graph()
+    try:
+        return gq.chain(g, query, city, _text_reader(kb), _canonical())
+    except KnowledgeBaseError:
+        tasks = _searched_tasks(kb, g, query, city)
+        if not tasks:
+            raise
+        return [gq.chain_of_task(g, task) for task in tasks]
 
 
 def targets(

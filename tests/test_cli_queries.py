@@ -51,6 +51,16 @@ def test_who_prints_a_table_with_chinese_labels(kb_dir):
     assert "责任单位" in out and "重庆市经济和信息化委员会" in out
 
 
+def test_who_falls_back_to_search_when_no_task_holds_the_exact_words(kb_dir):
+    rows = run_json(kb_dir, "who", "绿色工厂建设", "--city", "重庆")
+    assert rows and all(t["jurisdiction"] == "重庆市" for r in rows for t in r["tasks"])
+
+
+def test_who_of_nothing_prints_a_clear_message(kb_dir):
+    out = run(kb_dir, "who", "量子引力波", "--city", "青岛")
+    assert "没有找到" in out
+
+
 def _gold_sections(file_name: str, written: str) -> set[str]:
     with open(f"{GOLD}/{file_name}.gold.json", encoding="utf-8") as handle:
         gold = json.load(handle)

@@ -143,6 +143,14 @@ def test_targets_filters(g, kwargs, expected):
     assert sorted(r["id"] for r in q.targets(g, **kwargs)) == expected
 
 
+def test_sample_spans_index_the_text():
+    from test_graph_samples import CQ_TEXT
+
+    [doc] = [d for d in sample_documents() if d.id == "cq-1"]
+    for fact in [*doc.targets, *doc.funding]:
+        assert CQ_TEXT[fact.span[0] : fact.span[1]] == fact.text
+
+
 def test_target_row_carries_title_section_and_source_text(g):
     [row] = q.targets(g, city="重庆")
     assert row["section"] == "（一）建设绿色工厂"
@@ -162,3 +170,11 @@ def test_target_row_carries_title_section_and_source_text(g):
 )
 def test_funding_filters(g, kwargs, expected):
     assert sorted(r["id"] for r in q.funding(g, **kwargs)) == expected
+
+
+@pytest.mark.parametrize(
+    ("doc", "offset", "expected"),
+    [("cq-1", 3, "task:cq-1/s1"), ("cq-1", 30, "task:cq-1/s1.1"), ("cq-1", 65, "task:cq-1/s2"), ("nope", 1, None)],
+)
+def test_task_at_gives_the_innermost_task(g, doc, offset, expected):
+    assert q.task_at(g, doc, offset) == expected

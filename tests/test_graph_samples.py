@@ -10,8 +10,19 @@ from model import Citation, Document, Funding, Responsibility, Section, Target
 
 CQ_TEXT = (
     "一、绿色转型\n（一）建设绿色工厂。到2027年，新增绿色工厂100家。"
-    "（责任单位：市经济信息委、市财政局）\n二、资金保障\n"
+    "（责任单位：市经济信息委、市财政局）\n二、资金保障\n对新建绿色工厂最高奖励200万元。\n"
 )
+
+
+def span_of(piece: str, after: int = 0) -> tuple[int, int]:
+    """Where ``piece`` is written in CQ_TEXT, so every sample span indexes real text."""
+    start = CQ_TEXT.index(piece, after)
+    return start, start + len(piece)
+
+
+PART_TWO = CQ_TEXT.index("二、")
+GOAL = "到2027年，新增绿色工厂100家"
+AWARD = "最高奖励200万元"
 
 
 def _doc(doc_id: str, title: str, jurisdiction: str | None, **kw) -> Document:
@@ -65,19 +76,19 @@ def sample_documents() -> list[Document]:
         forwarded_by="cq-0",
         span=(0, len(CQ_TEXT)),
         sections=[
-            Section("s1", "一", "绿色转型", 1, None, (0, 62)),
-            Section("s1.1", "（一）", "建设绿色工厂", 2, "s1", (6, 62)),
-            Section("s2", "二", "资金保障", 1, None, (62, len(CQ_TEXT))),
+            Section("s1", "一", "绿色转型", 1, None, (0, PART_TWO)),
+            Section("s1.1", "（一）", "建设绿色工厂", 2, "s1", (CQ_TEXT.index("（一）"), PART_TWO)),
+            Section("s2", "二", "资金保障", 1, None, (PART_TWO, len(CQ_TEXT))),
         ],
         targets=[
-            Target("s1.1", "新增绿色工厂", 100.0, None, "家", ">=", 2027, None, "到2027年，新增绿色工厂100家", (20, 36))
+            Target("s1.1", "新增绿色工厂", 100.0, None, "家", ">=", 2027, None, GOAL, span_of(GOAL)),
         ],
         responsibilities=[
-            _resp("s1.1", "重庆市经济和信息化委员会", "市经济信息委", "重庆市", "lead", (43, 49)),
-            _resp("s1.1", "重庆市财政局", "市财政局", "重庆市", "support", (50, 54)),
+            _resp("s1.1", "重庆市经济和信息化委员会", "市经济信息委", "重庆市", "lead", span_of("市经济信息委")),
+            _resp("s1.1", "重庆市财政局", "市财政局", "重庆市", "support", span_of("市财政局")),
         ],
         funding=[
-            Funding("s2", "奖励", None, 2_000_000.0, None, "家", None, "企业", "最高奖励200万元", (66, 75)),
+            Funding("s2", "奖励", None, 2_000_000.0, None, "家", None, "企业", AWARD, span_of(AWARD)),
         ],
         citations=[
             Citation("关于开展制造业新型技术改造城市试点工作的通知", None, (1, 5)),
@@ -102,7 +113,7 @@ def sample_documents() -> list[Document]:
             _resp("s2", "青岛市财政局", "市财政局", "青岛市", "responsible"),
             _resp("s2", "青岛市工业和信息化局", "市工业和信息化局", "青岛市", "responsible"),
         ],
-        funding=[Funding("s2", "贴息", 0.5, 5_000_000.0, None, None, None, None, "按贷款利息50%贴息", (35, 45))],
+        funding=[Funding("s2", "贴息", 50.0, 5_000_000.0, None, None, None, None, "按贷款利息50%贴息", (35, 45))],
         citations=[Citation(None, "工信部联规〔2024〕10号", (2, 4))],
     )
     return [ministry, cq_notice, cq_plan, qd_plan]
