@@ -47,6 +47,10 @@ GRANTING = re.compile(rf"{_alternation(CUES['instrument'])}|给予|予以")
 CAP = re.compile(_alternation(CUES["cap"]))
 THRESHOLD_BEFORE = re.compile(rf"(?:{_alternation(CUES['threshold_before'])})\s*$")
 THRESHOLD_AFTER = re.compile(rf"^\s*(?:{_alternation(CUES['threshold_after'])})")
+FLOOR_BEFORE = re.compile(rf"(?:{_alternation(CUES['floor_before'])})\s*$")
+CAP_BEFORE = re.compile(rf"(?:{_alternation(CUES['cap'])})\s*$")
+CEILING_AFTER = re.compile(rf"^\s*(?:{_alternation(CUES['ceiling_after'])})")
+RANGE_DASH = re.compile(r"^\s*[—–\-－~～至到]\s*$")
 SCHEDULE = re.compile(rf"(?:{_alternation(CUES['schedule'])})\s*$")
 EXCLUDE = re.compile(_alternation(CUES["exclude"]))
 CONDITION_VERB = re.compile(_alternation(CUES["condition_verb"]))
@@ -131,7 +135,7 @@ def _in_condition_zone(clause: str, pos: int) -> bool:
     return CONDITION_VERB.search(clause, pos) is not None
 
 
-def _quantities(text: str, clause: tuple[int, int], next_group: int) -> list[Quantity]:
+def _quantities(text: str, clause: tuple[int, int], next_group: int, after_rate: bool = False) -> list[Quantity]:
     """The grant quantities of one clause (none when it names no instrument or is a tax/fee rule)."""
     a, b = clause
     words = text[a:b]
@@ -150,18 +154,25 @@ def _quantities(text: str, clause: tuple[int, int], next_group: int) -> list[Qua
         hint, value = read
         before, after = words[: m.start()], words[m.end() :]
         between = words[last_end : m.start()]
+        if hint == "percent" and last_kind == "rate" and RANGE_DASH.match(between):
+            out[-1].value, out[-1].end, last_end = value, a + m.end(), m.end()  # 5%—10%: the top rate
+            continue
+        named_before = INSTRUMENT.search(between) or CAP.search(between)
+        ceiling = CEILING_AFTER.match(after) is not None
+        if ceiling and not (named_before and hint != "percent"):
+            continue
         if THRESHOLD_AFTER.match(after) or _in_condition_zone(words, m.start()):
             continue
-        if hint != "percent" and THRESHOLD_BEFORE.search(before):
+        if hint != "percent" and THRESHOLD_BEFORE.search(before) and not CAP_BEFORE.search(before):
             continue
-        if hint == "percent" and SCHEDULE.search(before):
+        if FLOOR_BEFORE.search(before) or (hint == "percent" and SCHEDULE.search(before)):
             continue
         slash = PER_SLASH.match(after)
         rest = after[slash.end() :] if slash else after
-        named_before = INSTRUMENT.search(between) or CAP.search(between)
         if hint != "percent" and rest.startswith("的") and not named_before and not ANY_INSTRUMENT.search(rest[1:8]):
             continue  # 1亿元的企业: the amount describes who may claim
-        if not strong and not WEAK_INSTRUMENT.match(rest):
+        capping = after_rate and hint == "money" and CAP.search(between) is not None  # …，最高不超过500万元
+        if not strong and not capping and not WEAK_INSTRUMENT.match(rest):
             continue
         glued = last_kind is not None and LIST_GLUE.match(between) is not None
         if hint == "percent":
@@ -171,7 +182,7 @@ def _quantities(text: str, clause: tuple[int, int], next_group: int) -> list[Qua
         elif glued and last_kind != "rate":
             kind = last_kind
         else:
-            kind = "cap" if CAP.search(between) else "amount"
+            kind = "cap" if ceiling or CAP.search(between) else "amount"
         if glued and kind == last_kind:
             index += 1
         else:
@@ -306,7 +317,9 @@ def find_funding(text: str, doc: Document) -> list[Funding]:
         s_start, s_end = sentence.span()
         quantities: list[Quantity] = []
         for clause in _clauses(text, s_start, s_end):
-            quantities.extend(_quantities(text, clause, (quantities[-1].group + 1) if quantities else 0))
+            after_rate = any(q.kind == "rate" for q in quantities)
+            next_group = (quantities[-1].group + 1) if quantities else 0
+            quantities.extend(_quantities(text, clause, next_group, after_rate))
         if not quantities:
             continue
         group_sizes: dict[int, int] = defaultdict(int)
