@@ -21,6 +21,10 @@ from model import Role
 
 DATA = Path(__file__).resolve().parent / "data"
 NOTE_MAX = 600  # a note longer than this is running text, not a note
+# Another field of a task line (完成时限：2025年底, 时间节点:): its words are not units.
+SENTENCE_END = re.compile(r"[。\n]")
+OTHER_FIELD = re.compile(r"\s*[^\s:：，,、；;（(）)]{2,8}[:：]")
+OTHER_FIELD_INSIDE = re.compile(r"[ \t\u3000]+[^\s:：，,、；;（(）)]{2,8}[:：]")
 
 
 @cache
@@ -31,7 +35,8 @@ def cues() -> dict[str, Any]:
     label_alt = "|".join(map(re.escape, labels))
     raw["label_at_start"] = re.compile(rf"\s*(?P<label>{label_alt})\s*[:：]\s*")
     raw["bracket_label"] = re.compile(rf"[{OPENERS}]\s*(?:{label_alt})\s*[:：]")
-    raw["line_label"] = re.compile(rf"(?m)^[ \t\u3000]*(?:{label_alt})\s*[:：]")
+    # unbracketed: a label opening a line or a sentence (……。责任单位：市财政局。)
+    raw["line_label"] = re.compile(rf"(?m)(?:^|(?<=[。；;]))[ \t\u3000]*(?:{label_alt})\s*[:：]")
     raw["convention_res"] = [(re.compile(c["pattern"]), c["kind"]) for c in raw["conventions"]]
     raw["inheritance_re"] = re.compile(raw["inheritance"])
     raw["tail_words"] = sorted(
@@ -43,6 +48,16 @@ def cues() -> dict[str, Any]:
 
 
 @dataclass
+class NoteUnit:
+    """A unit of a note, the role the note's words give it, and where it stands (for the conventions)."""
+
+    unit: Written
+    stated: Role | None
+    group: int  # comma group of the note (逗号前为牵头单位)
+    clause: int  # semicolon clause of the note (分号前为牵头单位)
+
+
+@dataclass
 class Note:
     """One responsibility note: where its words are and what it says."""
 
@@ -50,7 +65,7 @@ class Note:
     body: tuple[int, int]  # the words inside the brackets
     closed: bool
     label_role: Role | None = None  # a table column's role
-    units: list[tuple[Written, Role | None, int]] = field(default_factory=list)  # unit, stated role, comma group
+    units: list[NoteUnit] = field(default_factory=list)
     convention: str | None = None
     carries: bool = False
     inherited: list[tuple[Written, Role]] = field(default_factory=list)
@@ -73,20 +88,38 @@ def _role_words(group: str) -> tuple[str, Role | None]:
     return group, role
 
 
+def _units_of(group: str, at: int, note: Note) -> list[Written]:
+    """The units of one comma group; words after another field's label (完成时限：) are not units."""
+    other = OTHER_FIELD_INSIDE.search(group)
+    if other:
+        group = group[: other.start()]
+    names = _role_words(group)[0]
+    cut_off = not note.closed and at + len(group) >= note.body[1]
+    return read_units(names, at, cut_off=cut_off)
+
+
 def read_note(text: str, note: Note) -> None:
     """Fill a note's units, convention and inheritance from its words."""
     c = cues()
     start, end = note.body
     group_index = 0
-    for clause, at in split_top(text[start:end], start, "；;。"):
+    same_below: list[Written] = []  # units of a clause that ends with a bare 下同
+    for clause_index, (clause, at) in enumerate(split_top(text[start:end], start, "；;。")):
         role: Role | None = note.label_role
         m = c["label_at_start"].match(clause)
         if m:
             role = c["labels"][m["label"]]
             clause, at = clause[m.end() :], at + m.end()
+        elif OTHER_FIELD.match(clause):
+            continue  # 完成时限：2025年底
+        clause_units: list[Written] = []
         for group, g_at in split_top(clause, at, "，,"):
+            label = c["label_at_start"].match(group)
+            if label:  # 牵头单位：A，配合单位：B
+                role = c["labels"][label["label"]]
+                group, g_at = group[label.end() :], g_at + label.end()
             words = group.strip()
-            if not words:
+            if not words or OTHER_FIELD.match(group):
                 continue
             if any(w in words for w in c["carry_forward"]):
                 note.carries = True
@@ -94,7 +127,10 @@ def read_note(text: str, note: Note) -> None:
             if kind:
                 note.convention = kind
                 continue
-            if words in c["carry_forward"] or any(words.startswith(w) for w in c["ignore_clauses"]):
+            if words in c["carry_forward"]:
+                same_below += clause_units
+                continue
+            if words.startswith(tuple(c["ignore_clauses"])):
                 continue
             inherit = c["inheritance_re"].match(words)
             if inherit:
@@ -102,12 +138,15 @@ def read_note(text: str, note: Note) -> None:
                 stated = _role_words(inherit["units"] + inherit["role"])[1] or "responsible"
                 note.inherited += [(u, stated) for u in read_units(inherit["units"], offset)]
                 continue
-            names, stated = _role_words(group)
-            units = read_units(names, g_at, cut_off=not note.closed and g_at + len(group) >= end)
-            stated = stated or (role if role != "responsible" else None)
-            note.units += [(u, u.role or stated, group_index) for u in units]
+            stated = _role_words(group)[1] or (role if role != "responsible" else None)
+            units = _units_of(group, g_at, note)
+            note.units += [NoteUnit(u, u.role or stated, group_index, clause_index) for u in units]
+            clause_units += units
             if units:
                 group_index += 1
+    if same_below and not note.convention:
+        stated_of = {id(nu.unit): nu.stated for nu in note.units}
+        note.inherited += [(u, stated_of.get(id(u)) or "responsible") for u in same_below]
 
 
 def _is_rule_clause(words: str) -> bool:
@@ -151,8 +190,8 @@ def find_notes(text: str, start: int, end: int) -> list[Note]:
     for m in c["line_label"].finditer(text, start, end):
         at = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t\u3000"))
         if not any(n.start <= at < n.body[1] for n in notes.values()):
-            line_end = text.find("\n", at, end)
-            notes[at] = Note(at, (at, end if line_end < 0 else line_end), True)
+            stop = SENTENCE_END.search(text, at, end)
+            notes[at] = Note(at, (at, stop.start() if stop else end), True)
     for m in re.finditer(rf"[{OPENERS}]", text[start:end]):
         at = start + m.start()
         if at in notes or any(n.start <= at < n.body[1] for n in notes.values()):

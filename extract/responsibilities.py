@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from extract.agencies import canonical_agency, place_in, place_name
 from extract.locate import innermost_section
-from extract.resp_notes import Note, cues, find_notes
+from extract.resp_notes import Note, NoteUnit, cues, find_notes
 from extract.resp_tables import find_table_notes
 from extract.unit_names import Written
 from model import Document, Responsibility, Role, Section
@@ -37,12 +37,14 @@ def _conventions(text: str, doc: Document, notes: list[Note]) -> list[tuple[int,
     return sorted(held)
 
 
-def _role(stated: Role | None, convention: str | None, group: int, position: int) -> Role:
+def _role(unit: NoteUnit, convention: str | None, position: int) -> Role:
     """A unit's role: its note's words first, then the document's convention, else responsible."""
-    if stated:
-        return stated
+    if unit.stated:
+        return unit.stated
     if convention == "comma":
-        return "lead" if group == 0 else "support"
+        return "lead" if unit.group == 0 else "support"
+    if convention == "semicolon":
+        return "lead" if unit.clause == 0 else "support"
     if convention == "first":
         return "lead" if position == 0 else "support"
     return "responsible"
@@ -74,8 +76,8 @@ def find_responsibilities(text: str, doc: Document) -> list[Responsibility]:
     for note in notes:
         section = innermost_section(doc, note.start)
         convention = note.convention or next((k for at, k in reversed(held) if at <= note.start), None)
-        for position, (unit, stated, group) in enumerate(note.units):
-            add(section, unit, _role(stated, convention, group, position))
+        for position, unit in enumerate(note.units):
+            add(section, unit.unit, _role(unit, convention, position))
         if section:
             inherited += [(section, unit, role) for unit, role in note.inherited]
     for origin, unit, role in inherited:

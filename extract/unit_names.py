@@ -23,6 +23,8 @@ DATA = Path(__file__).resolve().parent / "data"
 OPENERS = "（(〔【"
 CLOSERS = "）)〕】"
 SPACE = " \t\u3000"
+# A line that starts a new item or is blank: a bracket left open before it was cut off by the source.
+NEW_ITEM = re.compile(r"[ \t\u3000]*(?:\n|[（(]?[一二三四五六七八九十\d]+[、.．）)]|第[一二三四五六七八九十百]+[章条])")
 
 
 @dataclass
@@ -41,8 +43,12 @@ def _cues() -> dict[str, Any]:
 
 
 def balanced_end(text: str, opener: int, limit: int) -> tuple[int, bool]:
-    """Where the bracket opened at ``opener`` closes: (offset of the closer, True), or the line end and False."""
-    depth = 0
+    """Where the bracket opened at ``opener`` closes: (offset of the closer, True), or the line end and False.
+
+    A note wrapped onto one more line (``（责任单位：市发展改革委、市\n财政局）``) still closes
+    there, unless that line starts a new numbered item.
+    """
+    depth, line_end = 0, None
     for i in range(opener, min(limit, len(text))):
         ch = text[i]
         if ch in OPENERS:
@@ -52,8 +58,10 @@ def balanced_end(text: str, opener: int, limit: int) -> tuple[int, bool]:
             if depth == 0:
                 return i, True
         elif ch == "\n":
-            return i, False
-    return min(limit, len(text)), False
+            if line_end is not None or NEW_ITEM.match(text, i + 1):
+                return line_end if line_end is not None else i, False
+            line_end = i
+    return (line_end if line_end is not None else min(limit, len(text))), False
 
 
 def split_top(words: str, offset: int, separators: str) -> list[tuple[str, int]]:
@@ -163,7 +171,7 @@ def read_units(words: str, offset: int, cut_off: bool = False) -> list[Written]:
             piece, p_at = _strip(piece, p_at)
             if not piece or piece in bare:
                 continue
-            name, role = _clean_brackets(piece)
+            name, role = _clean_brackets(re.sub(r"\s+", "", piece))
             units.append(Written(name, (p_at, p_at + len(piece)), role, is_whole(name)))
     for i, unit in enumerate(units):
         if unit.whole:
