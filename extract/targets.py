@@ -49,18 +49,22 @@ VERB = re.compile(alternation(WORDS.words("verb")))
 LEAD = re.compile(alternation(WORDS.words("lead_word")))
 TAIL = re.compile(rf"(?:{alternation(WORDS.words('tail_word'))})$")
 PERIOD_AT_END = re.compile(rf"(?:{alternation(WORDS.words('period'))})$")
+MONEY_NOT_TARGET = re.compile(alternation(WORDS.words("money_not_target")))
 STATUS = re.compile(alternation(WORDS.words("status")))
 ELIGIBILITY = re.compile(alternation(WORDS.words("eligibility")))
 ERA = {cue: int(value) for cue, value in WORDS.cues.get("era", [])}
 
 DEADLINE = re.compile(
-    r"(?:(?:到|至)(?P<a>20\d\d)年(?:底|末)?|(?P<b>20\d\d)年(?:底|末)?前|^(?P<c>20\d\d)年(?:底|末)?[，,])"
+    r"(?:(?:到|至)(?P<a>20\d\d)年(?:底|末)?|(?P<b>20\d\d)年(?:底|末)?前|^[ 　\t]*(?P<c>20\d\d)年(?:底|末)?[，,])",
+    re.MULTILINE,
 )
+PAST_LEAD = re.compile(r"[ 　\t]*(?P<year>20\d\d)年")
+PLAN_RANGE = re.compile(r"(?P<start>20\d\d)年?[—–－-]+20\d\d年")
 ERA_DEADLINE = re.compile(rf"(?P<era>{alternation(list(ERA))})”?(?:期间|时期)")
 PLAN_PERIOD = re.compile(r"实施(?:期限|期)为?(?:20\d\d)年?[—–－-]+(?P<end>20\d\d)年")
 PLAN_YEAR = re.compile(r"(?<![—–－\-\d])(?P<year>20\d\d)年(?:度)?[^—–－\-\d（(]{0,12}(?:方案|计划|要点)")
 LEAD_YEAR = re.compile(rf"^(?:(?:到|至)?20\d\d年(?:底|末)?前?|“?(?:{alternation(list(ERA))})”?期间)")
-COMPARED_WITH = re.compile(r"(?:较|比)[^、，,]*$")
+COMPARED_WITH = re.compile(r"(?:较|比)(?:上年|去年|基期|20\d\d|“?十[二三四五]五)[^、，,]*$")
 PER_PERIODS = {"每年", "每季度", "每月"}
 
 
@@ -83,7 +87,11 @@ def find_targets(text: str, doc: Document) -> list[Target]:
     targets: list[Target] = []
     start, end = doc.span
     plan_year = _plan_year(doc.title or "")
+    first_year = _plan_start(doc, plan_year)
     for p_start, p_end in _pieces(text, start, end, "\n"):
+        past = PAST_LEAD.match(text, p_start)
+        if past and first_year and int(past["year"]) < first_year:
+            continue  # 2023年,全市规上工业增加值增长6.5%: a paragraph reporting a past year
         for s_start, s_end in _pieces(text, p_start, p_end, SENTENCE_END):
             targets.extend(_sentence_targets(text, doc, (p_start, p_end), (s_start, s_end), plan_year))
     return targets
@@ -124,7 +132,12 @@ def _sentence_targets(
             continue  # a grant, tax or fee rule, or the 对…的 phrase saying who may receive it
         if STATUS.search(text, c_start, c_end):
             continue  # 已建成5G基站1万个: what exists, not what is to be reached
-        quantities = [q for q in _quantities(text, c_start, c_end) if _is_free(text, paragraph[0], c_start, q)]
+        money_ok = not (grants or MONEY_NOT_TARGET.search(text, c_start, c_end))
+        quantities = [
+            q
+            for q in _quantities(text, c_start, c_end)
+            if _is_free(text, paragraph[0], c_start, q) and (money_ok or q.kind != "money")
+        ]
         consumed = c_start
         group = _distributed(text, c_start, quantities)
         for i, q in enumerate(quantities):
@@ -286,10 +299,21 @@ def _period_value(word: str) -> str:
     return word
 
 
+def _plan_start(doc: Document, plan_year: int | None) -> int | None:
+    """The first year a plan covers (title range, plan year or date), if known; an earlier year leads a report."""
+    known = [int(doc.date[:4])] if doc.date and doc.date[:4].isdigit() else []
+    m = PLAN_RANGE.search(doc.title or "")
+    known += [int(m["start"])] if m else []
+    known += [plan_year] if plan_year else []
+    return max(known) if known else None
+
+
 def _year(text: str, doc: Document, p_start: int, at: int, plan_year: int | None) -> tuple[int, bool] | None:
     """(deadline year, whether the text states it): ``到2027年`` earlier in the paragraph, else the plan's year."""
     best: tuple[int, int] | None = None
     for m in DEADLINE.finditer(text, p_start, at):
+        if m["c"] and int(m["c"]) < (_plan_start(doc, plan_year) or 0):
+            continue  # 2023年,全市规上工业增加值增长6.5%: a past year leads a report of what was achieved
         best = (m.start(), int(m["a"] or m["b"] or m["c"]))
     for m in ERA_DEADLINE.finditer(text, p_start, at):
         if best is None or m.start() > best[0]:

@@ -64,6 +64,10 @@ READINGS = [
     ("完成110家重点行业企业清洁化生产水平评估。", [(110, None, "家", "=")]),
     ("全年力争带动装备产品市场销售超过2亿元。", [(2e8, None, "元", ">")]),
     ("到2025年,新增就业岗位2万个、培训技能人才3万人次。", [(20000, None, "个", "="), (30000, None, "人次", "=")]),
+    ("力争数字经济核心产业增加值占GDP比重提高到12%。", [(12, None, "%", "=")]),
+    ("单位工业增加值能耗较2020年下降18%。", [(18, None, "%", "=")]),
+    ("每半年组织一次供需对接会。", [(1, None, "次", "=")]),
+    ("一流学科建设专项资金用于科技创新的比例不得低于30%。", [(30, None, "%", ">=")]),
 ]
 
 
@@ -124,6 +128,9 @@ NOT_TARGETS = [
     "列入第2批试点名单。",
     "加大33条重点产业链各类资源要素配置力度。",
     "拓展两个市场、两种资源,形成一批示范项目。",
+    "按设备投资额的10%给予补贴,最高不超过500万元。",
+    "市财政每年安排专项资金3亿元,支持企业数字化转型。",
+    "全市共有规上工业企业3000余家,其中年营业收入10亿元以上的企业200家。",
 ]
 
 
@@ -161,6 +168,12 @@ def test_year_and_period(sentence: str, title: str | None, expected: list[tuple]
 def test_plan_period_statement_gives_its_last_year() -> None:
     text = "特制定本方案,实施期限为2021—2025年。\n推进新建20个以上市级创新平台。\n每年滚动推进100个新产品。"
     assert [(t.value, t.year) for t in targets(text)] == [(20, 2025), (100, None)]
+
+
+def test_a_paragraph_led_by_a_past_year_reports_what_was_achieved() -> None:
+    text = "2023年,全市规上工业增加值增长6.5%。\n2024年,新建智能工厂20个以上。"
+    found = targets(text, "制造业数字化转型行动计划（2024—2026年）")
+    assert [(t.value, t.year) for t in found] == [(20, 2024)]
 
 
 def test_deadline_governs_only_its_paragraph() -> None:
