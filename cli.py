@@ -126,11 +126,14 @@ def emit_rows(
     title: str | None = None,
     empty: str = "没有找到符合条件的结果。",
 ) -> None:
-    """The one way query commands answer: JSON, or a table (plus a CSV file when asked)."""
+    """The one way query commands answer: JSON, or a table (plus a CSV file when asked).
+
+    Keys starting with ``shown_`` are display forms for the table and CSV; JSON leaves them out.
+    """
     if csv_path is not None:
         write_csv(rows, columns, csv_path)
     if as_json:
-        _print_json(rows)
+        _print_json([{k: v for k, v in row.items() if not k.startswith("shown_")} for row in rows])
         return
     if not rows:
         click.echo(empty)
@@ -298,17 +301,14 @@ def who(query: tuple[str, ...], city: str | None, kb_path: Path | None, as_json:
         _fail(exc)
     for row in rows:
         row["task_count"] = len(row["tasks"])
-        row["task_lines"] = "\n".join(_task_line(t) for t in row["tasks"])
+        row["shown_tasks"] = "\n".join(_task_line(t) for t in row["tasks"])
     columns = [
         ("agency", "责任单位"),
         ("role_label", "角色"),
         ("task_count", "任务数"),
-        ("task_lines", "任务（文件·章节）"),
+        ("shown_tasks", "任务（文件·章节）"),
         ("as_written", "原文写法"),
     ]
-    if as_json:
-        for row in rows:
-            row.pop("task_lines")
     emit_rows(rows, columns, as_json=as_json, csv_path=csv_path, title=f"“{' '.join(query)}”的责任单位")
 
 
@@ -457,9 +457,8 @@ def targets(
         rows = targets_query(open_kb_or_fail(kb_path), city, year, metric)
     except PolicyKBError as exc:
         _fail(exc)
-    if not as_json:
-        for row in rows:
-            row["shown_value"] = _target_value(row)
+    for row in rows:
+        row["shown_value"] = _target_value(row)
     columns = [
         ("jurisdiction", "地区"),
         ("title", "文件"),
@@ -511,11 +510,10 @@ def funding(
         rows = funding_query(open_kb_or_fail(kb_path), city, year, instrument, min_cap)
     except PolicyKBError as exc:
         _fail(exc)
-    if not as_json:
-        for row in rows:
-            row["shown_rate"] = f"{row['rate']:g}%" if isinstance(row.get("rate"), (int, float)) else ""
-            row["shown_cap"] = _amount(row.get("cap"), "元")
-            row["shown_amount"] = _amount(row.get("amount"), "元")
+    for row in rows:
+        row["shown_rate"] = f"{row['rate']:g}%" if isinstance(row.get("rate"), (int, float)) else ""
+        row["shown_cap"] = _amount(row.get("cap"), "元")
+        row["shown_amount"] = _amount(row.get("amount"), "元")
     columns = [
         ("jurisdiction", "地区"),
         ("title", "文件"),

@@ -51,6 +51,16 @@ def test_who_prints_a_table_with_chinese_labels(kb_dir):
     assert "责任单位" in out and "重庆市经济和信息化委员会" in out
 
 
+def test_who_csv_lists_each_units_tasks_even_with_json(kb_dir, tmp_path):
+    path = tmp_path / "who.csv"
+    rows = run_json(kb_dir, "who", "绿色工厂", "--city", "重庆", "--csv", str(path))
+    assert all("shown_tasks" not in row for row in rows)
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.reader(handle))
+    assert table[0] == ["责任单位", "角色", "任务数", "任务（文件·章节）", "原文写法"]
+    assert any("2025年行动方案" in cell for row in table[1:] for cell in row)
+
+
 def test_who_falls_back_to_search_when_no_task_holds_the_exact_words(kb_dir):
     rows = run_json(kb_dir, "who", "绿色工厂建设", "--city", "重庆")
     assert rows and all(t["jurisdiction"] == "重庆市" for r in rows for t in r["tasks"])
