@@ -25,10 +25,10 @@ KIND_TITLES = {"percent": "百分比目标（%）", "count": "数量目标", "mo
 CLAUSE_KEYS = ("clause", "clauses")
 
 CSS = f"""
-body {{ font-family: {FONT}; margin: 2em auto; max-width: 1200px; color: #222; line-height: 1.5; }}
+body {{ overflow-wrap: anywhere; font-family: {FONT}; margin: 2em auto; max-width: 1200px; color: #222; }}
 h1 {{ font-size: 1.6em; }} h2 {{ border-bottom: 2px solid #4C78A8; padding-bottom: .2em; margin-top: 2em; }}
 table {{ border-collapse: collapse; width: 100%; font-size: .9em; }}
-th, td {{ border: 1px solid #ccc; padding: .3em .5em; vertical-align: top; text-align: left; }}
+th, td {{ overflow-wrap: anywhere; border: 1px solid #ccc; padding: .3em .5em; vertical-align: top; text-align: left; }}
 th {{ background: #eef2f7; }}
 tr:target, li:target {{ background: #fff3bf; }}
 .clauses li {{ margin-bottom: .6em; }} .meta {{ color: #666; font-size: .85em; }}
@@ -42,8 +42,11 @@ def _e(value: object) -> str:
 
 
 def _label(text: str) -> str:
-    """A chart label: escaped, because plotly reads a few HTML tags inside labels."""
-    return html.escape(text, quote=True)
+    """A chart label with < > & escaped, because plotly reads a few HTML tags inside labels.
+
+    Quotes stay as written: with no ``<`` left no tag can form, and plotly shows ``&quot;`` literally.
+    """
+    return html.escape(text, quote=False)
 
 
 def _links(value: object) -> str:
