@@ -121,9 +121,11 @@ def test_html_source_line_breaks_inside_chinese_add_no_space(tmp_path: Path) -> 
     path = tmp_path / "page.html"
     path.write_text(
         "<p>加快推进\n    技术改造</p><p>工业和信息化部 财政部</p>"
-        "<table><tr><td>任务</td><td>牵头单位</td></tr></table>"
+        "<table><tr><td>任务</td><td>牵头单位</td></tr><tr><td><p>推动改造</p></td><td><p>市经信局</p><p>市财政局</p></td></tr></table>"
     )
-    assert read_source(path).text == "加快推进技术改造\n工业和信息化部 财政部\n任务\t牵头单位\n"
+    assert read_source(path).text == (
+        "加快推进技术改造\n工业和信息化部 财政部\n任务\t牵头单位\n推动改造\t市经信局 市财政局\n"
+    )
 
 
 def test_docx_table_rows_are_one_line_with_tab_separated_cells(tmp_path: Path) -> None:

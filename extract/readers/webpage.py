@@ -54,7 +54,9 @@ def page_text(markup: str) -> str:
     for br in soup.find_all("br"):
         br.replace_with(NavigableString("\n"))
     for tag in soup.find_all(True):
-        if tag.name in BLOCKS:
+        if tag.name in BLOCKS and tag.name not in ("table", "tbody", "thead", "tfoot", "tr") and tag.find_parent(CELLS):
+            tag.append(" ")  # a paragraph inside a table cell keeps the row on one line
+        elif tag.name in BLOCKS:
             tag.insert_before("\n")
             tag.append("\n")
         elif tag.name in CELLS:
