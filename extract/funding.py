@@ -44,6 +44,7 @@ INSTRUMENT = re.compile(_alternation(CUES["instrument"]))
 WEAK_INSTRUMENT = re.compile(rf"^(?:的|予以|给予)?[\u4e00-\u9fff]{{0,2}}?(?:{_alternation(CUES['weak_instrument'])})")
 ANY_INSTRUMENT = re.compile(_alternation(CUES["instrument"] + CUES["weak_instrument"]))
 GRANTING = re.compile(rf"{_alternation(CUES['instrument'])}|给予|予以")
+WEAK_INSTRUMENT_WORD = re.compile(_alternation(CUES["weak_instrument"]))
 CAP = re.compile(_alternation(CUES["cap"]))
 THRESHOLD_BEFORE = re.compile(rf"(?:{_alternation(CUES['threshold_before'])})\s*$")
 THRESHOLD_AFTER = re.compile(rf"^\s*(?:{_alternation(CUES['threshold_after'])})")
@@ -135,13 +136,18 @@ def _in_condition_zone(clause: str, pos: int) -> bool:
     return CONDITION_VERB.search(clause, pos) is not None
 
 
-def _quantities(text: str, clause: tuple[int, int], next_group: int, after_rate: bool = False) -> list[Quantity]:
-    """The grant quantities of one clause (none when it names no instrument or is a tax/fee rule)."""
+def _quantities(
+    text: str, clause: tuple[int, int], next_group: int, after_rate: bool = False, led: bool = False
+) -> list[Quantity]:
+    """The grant quantities of one clause (none when it names no instrument or is a tax/fee rule).
+
+    ``led``: the clause follows a colon after a clause naming the instrument (奖励标准为：国家级30万元、…).
+    """
     a, b = clause
     words = text[a:b]
     if EXCLUDE.search(words):
         return []
-    strong = INSTRUMENT.search(words) is not None
+    strong = led or INSTRUMENT.search(words) is not None
     found = sorted([*MONEY.finditer(words), *PERCENT.finditer(words)], key=lambda m: m.start())
     out: list[Quantity] = []
     last_end, last_kind, group, index = 0, None, next_group, 0
@@ -192,6 +198,12 @@ def _quantities(text: str, clause: tuple[int, int], next_group: int, after_rate:
     return out
 
 
+def _leads_in(text: str, previous: tuple[int, int], start: int) -> bool:
+    """True when ``previous`` names an instrument and ends in a colon that opens the clause at ``start``."""
+    gap = text[previous[1] : start]
+    return ("：" in gap or ":" in gap) and INSTRUMENT.search(text, previous[0], previous[1]) is not None
+
+
 def _grants(quantities: list[Quantity]) -> list[Grant]:
     """Pair the quantities of one sentence into grants: a rate takes the next cap of its sentence."""
     grants: list[Grant] = []
@@ -231,19 +243,23 @@ def _span(text: str, grant: Grant) -> tuple[int, int]:
     return max(start, first - 30), min(end, last + 30)
 
 
-def _instrument(text: str, q: Quantity) -> str:
-    """The instrument word nearest after the number in its clause, else the nearest before it."""
+def _instrument(text: str, q: Quantity, sentence_start: int) -> str:
+    """The instrument word nearest after the number in its clause, else the nearest before it (in the clause,
+    then in its sentence: 给予一次性奖励，标准为：国家级30万元)."""
     a, b = q.clause
     after = INSTRUMENT.search(text, q.end, b)
     if after:
         return after.group()
-    before = None
-    for m in INSTRUMENT.finditer(text, a, q.start):
-        before = m
-    if before:
-        return before.group()
-    weak = re.search(_alternation(CUES["weak_instrument"]), text[q.end : b])
-    return weak.group() if weak else "资金"
+    weak = WEAK_INSTRUMENT_WORD.search(text, q.end, b)
+    for start in (a, sentence_start):
+        before = None
+        for m in INSTRUMENT.finditer(text, start, q.start):
+            before = m
+        if before:
+            return before.group()
+        if weak:
+            return weak.group()
+    return "资金"
 
 
 def _per(text: str, grant: Grant, span: tuple[int, int], sentence_start: int) -> str | None:
@@ -316,10 +332,13 @@ def find_funding(text: str, doc: Document) -> list[Funding]:
     for sentence in SENTENCE.finditer(text, doc_start, doc_end):
         s_start, s_end = sentence.span()
         quantities: list[Quantity] = []
+        previous: tuple[int, int] | None = None
         for clause in _clauses(text, s_start, s_end):
             after_rate = any(q.kind == "rate" for q in quantities)
             next_group = (quantities[-1].group + 1) if quantities else 0
-            quantities.extend(_quantities(text, clause, next_group, after_rate))
+            led = previous is not None and _leads_in(text, previous, clause[0])
+            quantities.extend(_quantities(text, clause, next_group, after_rate, led))
+            previous = clause
         if not quantities:
             continue
         group_sizes: dict[int, int] = defaultdict(int)
@@ -333,7 +352,7 @@ def find_funding(text: str, doc: Document) -> list[Funding]:
             items.append(
                 Funding(
                     section=section.id if section else None,
-                    instrument=_instrument(text, first),
+                    instrument=_instrument(text, first, s_start),
                     rate=grant.rate,
                     cap=grant.cap,
                     amount=grant.amount,
