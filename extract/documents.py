@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from extract.furniture import is_attachment_start, is_furniture
 from extract.header import (
     SENTENCE_MARKS,
+    TITLE_TAIL,
     DocType,
     doc_number_in,
     doc_type_of,
@@ -90,9 +91,14 @@ def find_title_blocks(lines: list[Line]) -> list[TitleBlock]:
             run = []
             continue
         run.append(k)
-        kind = doc_type_of(line.text)
+        closing = line.text
+        if TITLE_TAIL.fullmatch(closing) and len(run) > 1:
+            closing = lines[run[-2]].text + closing  # a period such as (2021—2025年) on a line of its own
+        kind = doc_type_of(closing)
         if kind is None:
             continue
+        if k + 1 < len(lines) and TITLE_TAIL.fullmatch(lines[k + 1].text) and is_title_line(lines[k + 1].text):
+            continue  # the title closes on the next line, after its period
         start = _title_start(lines, run)
         title = "".join(lines[i].text for i in range(start, k + 1))
         if _unbalanced(title):
@@ -120,11 +126,11 @@ def _merge_headlines(blocks: list[TitleBlock]) -> list[TitleBlock]:
 def _read_header(lines: list[Line], block: TitleBlock) -> _Draft:
     """文号 (just above or below the title) and 主送机关 (a line ending in ：) of one title block."""
     draft = _Draft(block, body_first=block.last + 1)
-    if block.lead > 0:
-        number = doc_number_in(lines[block.lead - 1].text)
+    if block.first > 0:
+        number = doc_number_in(lines[block.first - 1].text)
         if number:
             draft.doc_number = number
-            block.lead -= 1
+            block.lead = min(block.lead, block.first - 1)
     k = block.last + 1
     if draft.doc_number is None and k < len(lines):
         number = doc_number_in(lines[k].text)
@@ -152,6 +158,12 @@ def _mentions(lines: list[Line], notice: _Draft, upto: int, title: str) -> bool:
     return normalise(title) in body or (len(core) >= 6 and core in body)
 
 
+def _is_page_headline(lines: list[Line], draft: _Draft, following: TitleBlock) -> bool:
+    """A web page's headline: only page furniture (来源, 发布时间) lies between it and a title of the same 文种."""
+    between = range(draft.body_first, following.first)
+    return following.doc_type.type == draft.block.doc_type.type and all(is_furniture(lines[i].text) for i in between)
+
+
 def _accept(lines: list[Line], blocks: list[TitleBlock]) -> list[_Draft]:
     """The title blocks that head policy documents, with their header fields."""
     drafts: list[_Draft] = []
@@ -162,10 +174,13 @@ def _accept(lines: list[Line], blocks: list[TitleBlock]) -> list[_Draft]:
         draft = _read_header(lines, block)
         if notice is not None and any(is_furniture(lines[i].text) for i in range(drafts[-1].block.last, block.first)):
             notice = None  # a page boundary lies between: this title is not forwarded by that notice
-        backed = bool(draft.doc_number or draft.recipients or "关于" in block.title)
+        backed = bool(draft.doc_number or draft.recipients or re.search(r"关于|印发|转发", block.title))
         next_first = blocks[n + 1].first if n + 1 < len(blocks) else len(lines)
+        if n + 1 < len(blocks) and _is_page_headline(lines, draft, blocks[n + 1]):
+            blocks[n + 1].lead = block.lead
+            continue
         if block.doc_type.kind == "notice":
-            if not backed:
+            if not (backed or not drafts):
                 continue
             drafts.append(draft)
             notice = len(drafts) - 1
@@ -185,10 +200,14 @@ def _accept(lines: list[Line], blocks: list[TitleBlock]) -> list[_Draft]:
 def _end_line(lines: list[Line], first: int, stop: int) -> tuple[int, object]:
     """The last line (exclusive) of a document whose body starts at ``first``, and its signature."""
     end = stop
+    seen_body = False
     for i in range(first, stop):
         if is_furniture(lines[i].text):
-            end = i
-            break
+            if seen_body:  # a 来源/发布时间 line between a web page's title and the text does not end it
+                end = i
+                break
+        else:
+            seen_body = True
     signature = find_signature(lines[first:end])
     if signature is not None:
         end = next(i for i in range(first, end + 1) if i == end or lines[i].start >= signature.end)
@@ -212,10 +231,46 @@ def _document_id(text: str, index: int) -> str:
     return f"{hashlib.sha1(text.encode('utf-8')).hexdigest()[:10]}-{index + 1}"
 
 
+def _untitled_document(text: str, lines: list[Line]) -> list[Document]:
+    """A text with no title we recognise but with numbered headings (一、二、 / 第一条) is still one document."""
+    body = [k for k, line in enumerate(lines) if not is_furniture(line.text)]
+    numbered = [
+        k for k in body if FIRST_HEADING.match(lines[k].text) or re.match(r"^(?:二、|第二[章条])", lines[k].text)
+    ]
+    if len(numbered) < 2:
+        return []
+    first = body[0]
+    end, signature = _end_line(lines, first, body[-1] + 1)
+    title = lines[first].text if is_title_line(lines[first].text) and first < numbered[0] else None
+    span = (lines[first].start, lines[max(end, first + 1) - 1].end)
+    issuers = list(signature.issuers) if signature else []
+    date = signature.date if signature else None
+    effective_from, effective_until = effective_dates(text[span[0] : span[1]], date)
+    kind = doc_type_of(title) if title else None
+    return [
+        Document(
+            id=_document_id(text, 0),
+            title=title,
+            doc_number=None,
+            issuers=issuers,
+            recipients=[],
+            date=date,
+            effective_from=effective_from,
+            effective_until=effective_until,
+            jurisdiction=(place_of(issuers[0]) if issuers else None) or (place_in_title(title) if title else None),
+            doc_type=kind.type if kind else None,
+            forwarded_by=None,
+            span=span,
+        )
+    ]
+
+
 def split_documents(text: str) -> list[Document]:
     """The policy documents in ``text``, each with its span and header fields."""
     lines = split_lines(text)
     drafts = _accept(lines, find_title_blocks(lines))
+    if not drafts:
+        return _untitled_document(text, lines)
     documents: list[Document] = []
     for n, draft in enumerate(drafts):
         stop = drafts[n + 1].block.lead if n + 1 < len(drafts) else len(lines)

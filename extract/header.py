@@ -121,7 +121,7 @@ def is_org_name(line: str) -> bool:
 def is_title_line(line: str) -> bool:
     """A line that may be part of a title block: short, no sentence punctuation, no heading number."""
     return (
-        2 <= len(line) <= 60
+        2 <= len(line) <= 80
         and not SENTENCE_MARKS.search(line)
         and not NUMBERED.match(line)
         and not is_date_line(line)

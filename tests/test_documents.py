@@ -262,3 +262,49 @@ def test_parse_says_so_when_a_file_holds_no_policy_document(tmp_path):
     result = CliRunner().invoke(cli, ["parse", str(path)])
     assert result.exit_code == 0
     assert "没有找到政策文件" in result.output
+
+
+def test_a_page_headline_and_meta_lines_above_the_document_are_one_document():
+    text = "\n".join(
+        ["某省人民政府关于某事的意见", "来源：某省政府网", "发布时间：2024-01-02"]
+        + [
+            "某省人民政府关于某事的意见",
+            "某政发〔2024〕1号",
+            "各市人民政府：",
+            "现提出如下意见。",
+            "一、总体要求",
+            "做好工作。",
+        ]
+    )
+    [doc] = split_documents(text)
+    assert doc.doc_number == "某政发〔2024〕1号"
+    assert doc.span[0] == 0
+
+
+def test_meta_lines_between_a_title_and_its_text_do_not_end_it():
+    text = "某市某产业发展行动计划\n来源：某市政府网\n一、总体要求\n做好工作。\n二、重点任务\n抓好落实。"
+    [doc] = split_documents(text)
+    assert text[slice(*doc.span)].endswith("抓好落实。")
+
+
+def test_a_period_on_its_own_line_closes_the_title():
+    text = "某市某产业发展行动计划\n（2021—2025年）\n一、总体要求\n做好工作。"
+    [doc] = split_documents(text)
+    assert doc.title == "某市某产业发展行动计划（2021—2025年）"
+
+
+def test_a_contact_line_before_the_signature_does_not_end_the_notice():
+    text = "某市某局关于某事的通知\n各单位：\n请做好工作。\n联系人：张某\n电话：12345678\n某市某局\n2024年2月2日"
+    [doc] = split_documents(text)
+    assert doc.date == "2024-02-02"
+
+
+def test_numbered_text_without_a_recognised_title_is_still_one_document():
+    text = "为做好某项工作，提出如下要求。\n一、总体要求\n做好工作。\n二、重点任务\n抓好落实。\n来源：某网"
+    [doc] = split_documents(text)
+    assert doc.title is None
+    assert text[slice(*doc.span)] == text[: text.index("\n来源")]
+
+
+def test_text_with_one_or_no_numbered_heading_and_no_title_is_no_document():
+    assert split_documents("记者获悉，今年将安排资金支持企业。\n一、是加大投入。\n来源：某报") == []
