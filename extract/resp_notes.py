@@ -22,6 +22,8 @@ from model import Role
 DATA = Path(__file__).resolve().parent / "data"
 NOTE_MAX = 600  # a note longer than this is running text, not a note
 # Another field of a task line (完成时限：2025年底, 时间节点:): its words are not units.
+# Words that end like no unit and hold a number or run long are a sentence (2025年底前完成), not a name.
+NOT_A_NAME = re.compile(r"\d|^.{13,}$")
 SENTENCE_END = re.compile(r"[。\n]")
 OTHER_FIELD = re.compile(r"\s*[^\s:：，,、；;（(）)]{2,8}[:：]")
 OTHER_FIELD_INSIDE = re.compile(r"[ \t\u3000]+[^\s:：，,、；;（(）)]{2,8}[:：]")
@@ -39,6 +41,7 @@ def cues() -> dict[str, Any]:
     raw["line_label"] = re.compile(rf"(?m)(?:^|(?<=[。；;]))[ \t\u3000]*(?:{label_alt})\s*[:：]")
     raw["convention_res"] = [(re.compile(c["pattern"]), c["kind"]) for c in raw["conventions"]]
     raw["inheritance_re"] = re.compile(raw["inheritance"])
+    raw["all_tasks_re"] = re.compile(raw["all_tasks"])
     raw["tail_words"] = sorted(
         [(w, r) for w, r in raw["role_words"]] + [(w, None) for w in raw["trim_words"]],
         key=lambda pair: len(pair[0]),
@@ -95,7 +98,7 @@ def _units_of(group: str, at: int, note: Note) -> list[Written]:
         group = group[: other.start()]
     names = _role_words(group)[0]
     cut_off = not note.closed and at + len(group) >= note.body[1]
-    return read_units(names, at, cut_off=cut_off)
+    return [u for u in read_units(names, at, cut_off=cut_off) if u.whole or not NOT_A_NAME.search(u.name)]
 
 
 def read_note(text: str, note: Note) -> None:
@@ -138,6 +141,10 @@ def read_note(text: str, note: Note) -> None:
                 stated = _role_words(inherit["units"] + inherit["role"])[1] or "responsible"
                 note.inherited += [(u, stated) for u in read_units(inherit["units"], offset)]
                 continue
+            every = c["all_tasks_re"].match(words)
+            if every:  # 具体任务均涉及相关市(州)人民政府
+                g_at += group.index(words) + every.start("units")
+                group = every["units"] + (every["role"] or "")
             stated = _role_words(group)[1] or (role if role != "responsible" else None)
             units = _units_of(group, g_at, note)
             note.units += [NoteUnit(u, u.role or stated, group_index, clause_index) for u in units]

@@ -55,6 +55,25 @@ def _later_tasks(doc: Document, section: Section) -> list[Section]:
     return [s for s in doc.sections if s.level == section.level and s.span[0] > section.span[0] and s.number]
 
 
+def _own_line(text: str, note: Note) -> bool:
+    """A note standing alone on its line (after the paragraphs of its task)."""
+    line_start = text.rfind("\n", 0, note.start) + 1
+    return not text[line_start : note.start].strip(" \t\u3000")
+
+
+def _task_of(doc: Document, note: Note, own_line: bool, note_starts: list[int]) -> Section | None:
+    """The numbered task a note belongs to: the innermost one holding it, or, for a note on its own line
+    after numbered sub-items that carry no notes of their own (（1）…（4）), the item that encloses them."""
+    section = innermost_section(doc, note.start)
+    if not own_line or section is None or section.parent is None or section.level < 3:
+        return section
+    siblings = [s for s in doc.sections if s.parent == section.parent and s.id != section.id]
+    if not siblings or any(s.span[0] <= at < s.span[1] for s in siblings for at in note_starts):
+        return section
+    parent = next((s for s in doc.sections if s.id == section.parent), None)
+    return parent if parent and parent.number else section
+
+
 def find_responsibilities(text: str, doc: Document) -> list[Responsibility]:
     """One item per (task, unit) named in the document's responsibility notes and 分工 tables."""
     notes = find_notes(text, *doc.span) + find_table_notes(text, doc)
@@ -73,8 +92,9 @@ def find_responsibilities(text: str, doc: Document) -> list[Responsibility]:
         out.append(Responsibility(key[0], agency, unit.name, jurisdiction, role, unit.span))
 
     inherited: list[tuple[Section, Written, Role]] = []
+    starts = [n.start for n in notes]
     for note in notes:
-        section = innermost_section(doc, note.start)
+        section = _task_of(doc, note, _own_line(text, note), starts)
         convention = note.convention or next((k for at, k in reversed(held) if at <= note.start), None)
         for position, unit in enumerate(note.units):
             add(section, unit.unit, _role(unit, convention, position))

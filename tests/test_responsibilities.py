@@ -102,6 +102,13 @@ R, L, S, IMP = "responsible", "lead", "support", "implement"
         # a note wrapped onto the next line; whitespace inside a name is not part of it
         ("(一)推动改造。(责任单位:市发展改革委、市\n财政局)\n", [("市发展改革委", R), ("市财政局", R)]),
         ("(一)推动改造。(责任单位:市发展改革委、市\n(二)下一项。", [("市发展改革委", R)]),
+        # 牵头 then 按职责分工负责; 及 between two whole units
+        (
+            "(一)推动改造。(市政府办公室、市审批改革工作领导小组办公室牵头,市级各有关部门及各县市区政府按职责分工负责)",
+            [("市政府办公室", L), ("市审批改革工作领导小组办公室", L), ("市级各有关部门", R), ("各县市区政府", R)],
+        ),
+        # a sentence inside a labelled note is not a unit
+        ("(一)推动改造。(责任单位:市商务委,2025年底前完成)", [("市商务委", R)]),
         # not notes
         ("(一)推动改造。发展制造业（含软件服务业，下同）。", []),
         ("(一)推动改造。本措施由市经济信息委牵头建立部门联动机制。", []),
@@ -184,6 +191,15 @@ def test_conventions(text: str, expected: dict[str, list[tuple[str, str]]]) -> N
             "（一）甲。（责任单位：市财政局，各区县政府，下同）\n（二）乙。(责任单位:市科技局)\n",
             {"甲": [("市财政局", R), ("各区县政府", R)], "乙": [("市科技局", R), ("市财政局", R), ("各区县政府", R)]},
         ),
+        # 任务均涉及 … 下同: this task and every later one
+        (
+            "（一）甲。〔责任单位:省发展改革委按职责分工负责。具体任务均涉及相关市(州)人民政府,不再做分工,下同。〕\n"
+            "（二）乙。〔责任单位:省市场监管局〕\n",
+            {
+                "甲": [("省发展改革委", R), ("相关市(州)人民政府", R)],
+                "乙": [("省市场监管局", R), ("相关市(州)人民政府", R)],
+            },
+        ),
         # 以下简称 is a naming note, not inheritance
         (
             "（一）甲。〔责任单位:市财政局,各区县(自治县,以下简称区县)政府〕\n（二）乙。(责任单位:市科技局)\n",
@@ -193,6 +209,24 @@ def test_conventions(text: str, expected: dict[str, list[tuple[str, str]]]) -> N
 )
 def test_inheritance(text: str, expected: dict[str, list[tuple[str, str]]]) -> None:
     assert by_task(text) == expected
+
+
+def test_own_line_note_after_numbered_sub_items_belongs_to_the_enclosing_item() -> None:
+    text = "（一）完善预案体系。\n（1）加强预案管理。\n（2）推进预案精编。\n(责任单位:市应急局、各区县政府)\n"
+    text += "（二）健全。\n"
+    a, b = text.index("（1）"), text.index("（2）")
+    c, end = text.index("（二）"), len(text)
+    sections = [
+        Section("d/s1", "（一）", "完善预案体系", 2, None, (0, c)),
+        Section("d/s2", "（1）", "加强预案管理", 4, "d/s1", (a, b)),
+        Section("d/s3", "（2）", "推进预案精编", 4, "d/s1", (b, c)),
+        Section("d/s4", "（二）", "健全", 2, None, (c, end)),
+    ]
+    doc = Document("d", None, None, [], [], None, None, None, "重庆市", None, None, (0, end), sections)
+    assert {(r.section, r.as_written) for r in find_responsibilities(text, doc)} == {
+        ("d/s1", "市应急局"),
+        ("d/s1", "各区县政府"),
+    }
 
 
 def test_table_columns() -> None:
