@@ -45,6 +45,7 @@ WEAK_INSTRUMENT = re.compile(rf"^(?:的|予以|给予)?[\u4e00-\u9fff]{{0,2}}?(?
 ANY_INSTRUMENT = re.compile(_alternation(CUES["instrument"] + CUES["weak_instrument"]))
 GRANTING = re.compile(rf"{_alternation(CUES['instrument'])}|给予|予以")
 WEAK_INSTRUMENT_WORD = re.compile(_alternation(CUES["weak_instrument"]))
+THEN_GIVEN = re.compile(_alternation(CUES["condition_then"]))
 CAP = re.compile(_alternation(CUES["cap"]))
 THRESHOLD_BEFORE = re.compile(rf"(?:{_alternation(CUES['threshold_before'])})\s*$")
 THRESHOLD_AFTER = re.compile(rf"^\s*(?:{_alternation(CUES['threshold_after'])})")
@@ -308,6 +309,9 @@ def _who(text: str, q: Quantity, sentence_start: int) -> tuple[str | None, str |
                 parts.pop()
             if parts:
                 condition, beneficiary = _split_phrase(text[parts[0][0] : parts[-1][1]])
+    then = THEN_GIVEN.search(text, a, q.start)
+    if condition is None and then and then.start() > a:  # 评价达标即给予30万元奖励
+        condition = text[a : then.start()]
     given = None if q.kind == "rate" else GIVEN_TO.search(text, a, q.start)
     if given and not PER.fullmatch(given.group(1)) and not LEVEL_WORDS.fullmatch(given.group(1)):
         named = LEVEL_WORDS.sub("", given.group(1))

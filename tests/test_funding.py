@@ -158,6 +158,7 @@ def test_non_grants_give_nothing(sentence: str) -> None:
         ),
         ("对达到任务书目标的，一次性给予链主企业200万元奖励。", "达到任务书目标", ["链主企业"]),
         ("设立20亿元科技成果转化基金。", None, [None]),
+        ("每年开展评价，评价达标即给予30万元奖励。", "评价达标", [None]),
     ],
 )
 def test_condition_and_beneficiary(sentence: str, condition: str | None, beneficiaries: list[str | None]) -> None:
