@@ -63,12 +63,12 @@ def _own_line(text: str, note: Note) -> bool:
 
 def _task_of(doc: Document, note: Note, own_line: bool, note_starts: list[int]) -> Section | None:
     """The numbered task a note belongs to: the innermost one holding it, or, for a note on its own line
-    after numbered sub-items that carry no notes of their own (（1）…（4）), the item that encloses them."""
+    after numbered sub-items (（1）…（4）) that carry no notes of their own, the item that encloses them."""
     section = innermost_section(doc, note.start)
     if not own_line or section is None or section.parent is None or section.level < 3:
         return section
     siblings = [s for s in doc.sections if s.parent == section.parent and s.id != section.id]
-    if not siblings or any(s.span[0] <= at < s.span[1] for s in siblings for at in note_starts):
+    if any(s.span[0] <= at < s.span[1] for s in siblings for at in note_starts):
         return section
     parent = next((s for s in doc.sections if s.id == section.parent), None)
     return parent if parent and parent.number else section
