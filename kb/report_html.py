@@ -15,7 +15,7 @@ from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
 from kb.compare import Comparison
-from kb.compare_format import Table, cell_text, comparison_tables, money, target_summary
+from kb.compare_format import Table, cell_text, comparison_tables, money, target_summary, target_value
 from kb.metric_terms import unit_kind
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
@@ -89,18 +89,23 @@ def targets_chart(comp: Comparison) -> go.Figure | None:
     fig = make_subplots(rows=len(kinds), cols=1, subplot_titles=[KIND_TITLES[k] for k in kinds])
     for r, kind in enumerate(kinds, start=1):
         for number, side in enumerate(comp.sides):
-            xs, ys, hover = [], [], []
+            xs, ys, texts, hover = [], [], [], []
             for row in rows_by_kind[kind]:
-                for cell in (c for c in row.cells if c.side == side):
-                    value = cell.value / 1e8 if kind == "money" and cell.unit == "元" else cell.value
-                    xs.append(_label("、".join(row.terms)))
-                    ys.append(value)
-                    hover.append(_label(target_summary(cell)))
+                cells = [c for c in row.cells if c.side == side]
+                if not cells:
+                    continue
+                first = cells[0]  # one bar per plan and row; the hover lists every target of the row
+                xs.append(_label("、".join(row.terms)))
+                ys.append(first.value / 1e8 if kind == "money" and first.unit == "元" else first.value)
+                more = f" 等{len(cells)}项" if len(cells) > 1 else ""
+                texts.append(_label(target_value(first) + more))
+                hover.append("<br>".join(_label(target_summary(c)) for c in cells))
             fig.add_trace(
                 go.Bar(
                     name=_label(side),
                     x=xs,
                     y=ys,
+                    text=texts,
                     hovertext=hover,
                     legendgroup=side,
                     showlegend=r == 1,
@@ -113,18 +118,24 @@ def targets_chart(comp: Comparison) -> go.Figure | None:
 
 
 def tools_chart(comp: Comparison) -> go.Figure:
-    """Policy-instrument mix per plan: tasks per category, stacked."""
+    """Policy-instrument mix per plan: share of its tasks per category (plans of any size side by side)."""
     fig = go.Figure()
     sides = [_label(s.side) for s in comp.summaries]
+    totals = [sum(s.tool_mix.values()) or 1 for s in comp.summaries]
     for category, color in CATEGORY_COLORS.items():
-        ys = [s.tool_mix.get(category, 0) for s in comp.summaries]
-        if any(ys):
+        counts = [s.tool_mix.get(category, 0) for s in comp.summaries]
+        if any(counts):
             hover = [
-                _label("、".join(f"{k.split('/')[1]} {n}" for k, n in s.tool_detail.items() if k.startswith(category)))
-                for s in comp.summaries
+                _label(f"{category} {n} 项任务：")
+                + _label(
+                    "、".join(f"{k.split('/')[1]} {m}" for k, m in s.tool_detail.items() if k.startswith(category))
+                )
+                for s, n in zip(comp.summaries, counts, strict=True)
             ]
-            fig.add_trace(go.Bar(name=category, x=sides, y=ys, marker_color=color, hovertext=hover))
-    fig.update_layout(barmode="stack", yaxis_title="任务数")
+            shares = [round(100 * n / total, 1) for n, total in zip(counts, totals, strict=True)]
+            texts = [f"{n}项" if n else "" for n in counts]
+            fig.add_trace(go.Bar(name=category, x=sides, y=shares, text=texts, marker_color=color, hovertext=hover))
+    fig.update_layout(yaxis_title="占任务的百分比（%）")
     return _layout(fig, "政策工具结构（供给型 / 环境型 / 需求型）", 420).update_layout(barmode="stack")
 
 
@@ -145,8 +156,8 @@ def funding_chart(comp: Comparison) -> go.Figure | None:
         )
     if not drawn:
         return None
-    fig.update_layout(yaxis_title="万元")
-    return _layout(fig, "资金支持上限（单笔，万元）", 480)
+    fig.update_layout(yaxis_title="万元（对数刻度）", yaxis_type="log")
+    return _layout(fig, "资金支持上限（单笔，万元）", 520)
 
 
 def _figure_html(fig: go.Figure | None, div_id: str, empty: str) -> str:
