@@ -56,9 +56,13 @@ def open_kb_or_fail(kb_path: Path | None) -> Any:
     from kb import open_kb, resolve_kb_path
 
     try:
-        return open_kb(resolve_kb_path(kb_path))
+        kb = open_kb(resolve_kb_path(kb_path))
     except PolicyKBError as exc:
         _fail(exc)
+    context = click.get_current_context(silent=True)
+    if context is not None and hasattr(kb, "close"):
+        context.call_on_close(kb.close)
+    return kb
 
 
 def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
