@@ -35,6 +35,7 @@ QUANTITY = re.compile(
 SENTENCE_END = "。！？；;!?\n"
 CLAUSE_END = SENTENCE_END + "，,：:"
 PUNCT = CLAUSE_END + "、）)”》"
+ENCLOSED_MAX = 60  # characters between an opening quote or bracket and a number it can still enclose
 OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "「": "」"}
 
 COMPARATOR_BEFORE = re.compile(alternation(WORDS.words("comparator_before")))
@@ -230,13 +231,15 @@ def _bare_index(text: str, c_start: int, m: re.Match[str]) -> bool:
 
 def _is_free(text: str, p_start: int, c_start: int, q: Quantity) -> bool:
     """Not inside quotes, a title or brackets (names, notes), and not a scope or ordinal (等23个, 第2批)."""
-    depth: list[str] = []
-    for ch in text[p_start : q.start]:
+    open_at: list[tuple[str, int]] = []  # (the closer awaited, where it was opened)
+    for i in range(p_start, q.start):
+        ch = text[i]
         if ch in OPENERS:
-            depth.append(OPENERS[ch])
-        elif depth and ch == depth[-1]:
-            depth.pop()
-    if depth:
+            open_at.append((OPENERS[ch], i))
+        elif open_at and ch == open_at[-1][0]:
+            open_at.pop()
+    # A name or note is short: an opener left unclosed far back (a cut-off quote) does not hide the number.
+    if any(q.start - at <= ENCLOSED_MAX for _, at in open_at):
         return False
     return not SCOPE_BEFORE.search(text, c_start, q.start)
 

@@ -170,6 +170,14 @@ def test_year_and_period(sentence: str, title: str | None, expected: list[tuple]
     assert [(t.year, t.period) for t in targets(sentence, title)] == expected
 
 
+def test_an_unclosed_quote_far_back_does_not_hide_later_targets() -> None:
+    text = (
+        "实施“智改数转行动,推动制造业企业全面开展数字化改造和网络化协同提升,"
+        "持续优化产业生态和公共服务体系,全年新建智能工厂20个以上。"
+    )
+    assert [t.value for t in targets(text)] == [20]
+
+
 def test_plan_period_statement_gives_its_last_year() -> None:
     text = "特制定本方案,实施期限为2021—2025年。\n推进新建20个以上市级创新平台。\n每年滚动推进100个新产品。"
     assert [(t.value, t.year) for t in targets(text)] == [(20, 2025), (100, None)]
