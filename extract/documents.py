@@ -87,7 +87,7 @@ def find_title_blocks(lines: list[Line]) -> list[TitleBlock]:
     blocks: list[TitleBlock] = []
     run: list[int] = []
     for k, line in enumerate(lines):
-        if not is_title_line(line.text) or is_furniture(line.text):
+        if not is_title_line(line.text) or is_furniture(line.text) or is_attachment_start(line.text):
             run = []
             continue
         run.append(k)

@@ -308,3 +308,28 @@ def test_numbered_text_without_a_recognised_title_is_still_one_document():
 
 def test_text_with_one_or_no_numbered_heading_and_no_title_is_no_document():
     assert split_documents("记者获悉，今年将安排资金支持企业。\n一、是加大投入。\n来源：某报") == []
+
+
+def test_a_plan_after_an_attachment_label_is_the_forwarded_document():
+    text = "\n".join(
+        [
+            "某市人民政府办公室关于印发某市某产业若干措施的通知",
+            "某府办发〔2023〕5号",
+            "各区县人民政府：",
+            "现将《某市某产业若干措施》印发给你们。",
+        ]
+        + [
+            "某市人民政府办公室",
+            "2023年6月1日",
+            "（此件公开发布）",
+            "附件",
+            "某市某产业若干措施",
+            "一、加大投入",
+            "给予支持。",
+        ]
+    )
+    notice, measures = split_documents(text)
+    assert measures.title == "某市某产业若干措施"
+    assert measures.forwarded_by == notice.id
+    assert measures.doc_type == "措施"
+    assert notice.span[1] <= text.index("附件")
