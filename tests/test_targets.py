@@ -173,7 +173,7 @@ def test_year_and_period(sentence: str, title: str | None, expected: list[tuple]
 def test_an_unclosed_quote_far_back_does_not_hide_later_targets() -> None:
     text = (
         "实施“智改数转行动,推动制造业企业全面开展数字化改造和网络化协同提升,"
-        "持续优化产业生态和公共服务体系,全年新建智能工厂20个以上。"
+        "持续优化产业生态和公共服务体系,加快培育一批系统解决方案服务商,全年新建智能工厂20个以上。"
     )
     assert [t.value for t in targets(text)] == [20]
 
