@@ -177,8 +177,10 @@ def _add_issuers(g: nx.MultiDiGraph, doc: Document, canonical: Callable[[str, st
 
 
 def _add_citations(g: nx.MultiDiGraph, documents: list[Document]) -> None:
+    """cites edges to documents in the set; a notice naming the plan it forwards is a forwards edge, not a citation."""
     by_number = {_normal_number(d.doc_number): d.id for d in documents if d.doc_number}
     by_title = {_normal_title(d.title): d.id for d in documents if d.title}
+    forwarded = {(d.forwarded_by, d.id) for d in documents if d.forwarded_by}
     for doc in documents:
         for citation in doc.citations:
             cited = None
@@ -186,6 +188,8 @@ def _add_citations(g: nx.MultiDiGraph, documents: list[Document]) -> None:
                 cited = by_number.get(_normal_number(citation.doc_number))
             if cited is None and citation.title:
                 cited = by_title.get(_normal_title(citation.title))
+            if cited is not None and (doc.id, cited) in forwarded:
+                continue
             if cited is not None and cited != doc.id:
                 g.add_edge(
                     doc_id(doc.id),

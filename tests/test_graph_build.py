@@ -110,3 +110,14 @@ def test_graphml_flattens_spans_and_lists(g):
     assert (target["span_start"], target["span_end"]) == span_of("到2027年，新增绿色工厂100家")
     assert target["label"] == "新增绿色工厂"
     assert flat.nodes["agency:重庆市经济和信息化委员会"]["written_as"] == '["重庆市经济和信息化委员会", "市经济信息委"]'
+
+
+def test_a_notice_naming_the_plan_it_forwards_is_not_a_citation():
+    from model import Citation
+
+    docs = sample_documents()
+    notice = next(d for d in docs if d.id == "cq-0")
+    notice.citations = [Citation("重庆市绿色制造行动方案（2025—2027年）", None, (3, 8))]
+    g = build_graph(docs)
+    assert ("doc:cq-0", "doc:cq-1") in _edges(g, "forwards")
+    assert ("doc:cq-0", "doc:cq-1") not in _edges(g, "cites")
