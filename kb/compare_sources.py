@@ -1,4 +1,4 @@
-"""Turn what the reader typed (重庆, 青岛, a document id, a words of a title) into the sides of a comparison."""
+"""Turn what the reader typed (重庆, 青岛, a document id, words of a title) into the sides of a comparison."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ class DocumentSource(Protocol):
 
 
 def years_in_force(doc: Document) -> tuple[int | None, int | None]:
-    """First and last year a plan applies: its dates of effect, else the years in its title, else its date onward."""
+    """First and last year a plan applies: its dates of effect, else the years in its title,
+    else from its date to its last target deadline (open-ended when it sets none)."""
     start = int(doc.effective_from[:4]) if doc.effective_from else None
     end = int(doc.effective_until[:4]) if doc.effective_until else None
     if start or end:
@@ -32,9 +33,12 @@ def years_in_force(doc: Document) -> tuple[int | None, int | None]:
         return int(m[1]), int(m[2])
     if m := _YEAR.search(title):
         return int(m[1]), int(m[1])
+    # no stated period: the plan runs from its date to the last deadline among its targets
+    deadlines = [t.year for t in doc.targets if t.year]
+    last = max(deadlines) if deadlines else None
     if doc.date:
-        return int(doc.date[:4]), None
-    return None, None
+        return int(doc.date[:4]), last
+    return None, last
 
 
 def in_force(doc: Document, year: int) -> bool:

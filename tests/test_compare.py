@@ -175,8 +175,16 @@ def test_money(value: float | None, written: str) -> None:
     assert money(value) == written
 
 
-def _doc(title: str, date: str | None = None, start: str | None = None, until: str | None = None) -> Document:
-    return Document("x", title, None, [], [], date, start, until, "重庆市", None, None, (0, 0))
+def _doc(
+    title: str,
+    date: str | None = None,
+    start: str | None = None,
+    until: str | None = None,
+    targets: tuple[int, ...] = (),
+) -> Document:
+    doc = Document("x", title, None, [], [], date, start, until, "重庆市", None, None, (0, 0))
+    doc.targets = [Target(None, "m", 1, None, "个", "=", year, None, "", (0, 0)) for year in targets]
+    return doc
 
 
 @pytest.mark.parametrize(
@@ -187,6 +195,7 @@ def _doc(title: str, date: str | None = None, start: str | None = None, until: s
         (_doc("若干政策措施", start="2025-02-02", until="2026-12-31"), (2025, 2026), True),
         (_doc("实施方案", date="2021-08-01"), (2021, None), True),
         (_doc("实施方案", date="2027-08-01"), (2027, None), False),
+        (_doc("实施方案", date="2021-08-01", targets=(2025, 2022)), (2021, 2025), False),
     ],
 )
 def test_plans_in_force(doc: Document, years: tuple[int | None, int | None], in_2026: bool) -> None:
