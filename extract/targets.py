@@ -427,7 +427,27 @@ def _shared_number(name: str, before: str) -> list[str]:
     """``马铃薯种植、收获机械化率均达到45%``: one number for each listed metric."""
     if "、" not in name or not SHARED.search(before.rstrip()):
         return [name]
-    return [part for part in name.split("、") if part]
+    return _complete_elided([part for part in name.split("、") if part])
+
+
+METRIC_END = re.compile(r"(?:率|数|量|比重|占比|比例|规模|指数|强度|总额|产值)$")
+
+
+def _complete_elided(items: list[str]) -> list[str]:
+    """Write out a pair whose shared words are elided.
+
+    ``马铃薯种植、收获机械化率`` → 马铃薯种植机械化率, 马铃薯收获机械化率; ``单位增加值能耗、水耗`` →
+    单位增加值能耗, 单位增加值水耗. Full metrics (``普及率、数控化率``) stay as they are.
+    """
+    if len(items) != 2:
+        return items
+    first, last = items
+    if len(last) <= 3 < len(first):
+        return [first, first[: -len(last)] + last]
+    if len(first) > 2 and len(last) > 2 and not METRIC_END.search(first) and METRIC_END.search(last):
+        head, tail = first[:-2], last[2:]
+        return [first + tail, head + last]
+    return items
 
 
 def _distributed_metric(text: str, q: Quantity, group: list[Quantity]) -> str:
@@ -439,7 +459,7 @@ def _distributed_metric(text: str, q: Quantity, group: list[Quantity]) -> str:
     for sep in "，,":
         parts = head.split(sep)
         head = parts[-1] if "、" in parts[-1] or len(parts) == 1 else parts[-2] if "、" in parts[-2] else parts[-1]
-    items = [p for p in re.split(r"[、和]", _strip_tail(_strip_lead(head))) if p]
+    items = _complete_elided([p for p in re.split(r"[、和]", _strip_tail(_strip_lead(head))) if p])
     if len(items) == len(group):
         return items[k]
     return items[min(k, len(items) - 1)] if items else ""
