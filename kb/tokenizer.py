@@ -89,12 +89,14 @@ def use_vocabulary(path: Path) -> None:
     global _segmenter
     with _lock:
         _segmenter = vocabulary_segmenter(path)
+        _memo.clear()
 
 
 def use_full_dictionary() -> jieba.Tokenizer:
     global _segmenter
     with _lock:
         _segmenter = full_segmenter()
+        _memo.clear()
         return _segmenter
 
 
@@ -118,6 +120,39 @@ def inner_words(seg: jieba.Tokenizer, word: str) -> Iterator[tuple[str, int]]:
                 piece = word[i : i + n]
                 if seg.FREQ.get(piece):
                     yield piece, i
+
+
+Piece = tuple[str, int, int]
+
+
+def _segment(seg: jieba.Tokenizer, value: str, expand: bool) -> list[list[Piece]]:
+    """The words of ``value``, each with the dictionary words inside it (when ``expand``), with offsets."""
+    out: list[list[Piece]] = []
+    for word, start, end in seg.tokenize(value, HMM=True):
+        if not _is_word(word):
+            continue
+        pieces = [(word, start, end)]
+        if expand:
+            pieces += [(p, start + i, start + i + len(p)) for p, i in inner_words(seg, word)]
+        out.append(pieces)
+    return out
+
+
+_memo: dict[tuple[int, str, bool], list[list[Piece]]] = {}
+MEMO_MAX_CHARS, MEMO_SIZE = 120, 20000
+
+
+def _words(seg: jieba.Tokenizer, value: str, expand: bool) -> list[list[Piece]]:
+    """_segment, remembered for short strings: titles and section paths repeat on every clause."""
+    if len(value) > MEMO_MAX_CHARS:
+        return _segment(seg, value, expand)
+    key = (id(seg), value, expand)
+    found = _memo.get(key)
+    if found is None:
+        if len(_memo) >= MEMO_SIZE:
+            _memo.clear()
+        found = _memo[key] = _segment(seg, value, expand)
+    return found
 
 
 class JiebaTokenizer(Tokenizer):
@@ -152,15 +187,8 @@ class JiebaTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
-        seg = segmenter()
-        expand = mode != "query"
         pos = start_pos
-        for word, start, end in seg.tokenize(value, HMM=True):
-            if not _is_word(word):
-                continue
-            pieces = [(word, start, end)]
-            if expand:
-                pieces += [(p, start + i, start + i + len(p)) for p, i in inner_words(seg, word)]
+        for pieces in _words(segmenter(), value, mode != "query"):
             for text, s, e in pieces:
                 token.text = text
                 token.boost = 1.0
