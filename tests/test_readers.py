@@ -99,6 +99,20 @@ def test_short_gb18030_text_is_not_mistaken_for_big5(tmp_path: Path, text: str) 
     assert read_source(make_encoded(tmp_path / "short.txt", text, "gb18030")).text == text
 
 
+@pytest.mark.parametrize(
+    ("encoding", "damage"),
+    [("utf-8", lambda raw: raw[:-1]), ("gb18030", lambda raw: raw[:500] + b"\xff" + raw[500:])],
+    ids=["utf-8 cut mid-character", "gb18030 with a stray byte"],
+)
+def test_a_few_damaged_bytes_become_replacement_characters(tmp_path: Path, encoding: str, damage) -> None:
+    text = SEED_004.strip()
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(damage(text.encode(encoding)))
+    source = read_source(path)
+    assert source.text.count("\ufffd") == 1
+    assert source.text.replace("\ufffd", "") in (text, text[:-1])
+
+
 def test_big5_text_reads(tmp_path: Path) -> None:
     text = "臺北市政府關於實施產業升級計畫的通知\n一、總體目標\n到二零二七年，完成設備更新一千臺。\n"
     assert read_source(make_encoded(tmp_path / "big5.txt", text, "big5")).text == text

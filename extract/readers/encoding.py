@@ -32,6 +32,8 @@ MAGIC: list[tuple[bytes, str]] = [
 # Control characters (other than tab, newline, form feed, carriage return) are never in a real text file.
 MAX_CONTROL_SHARE = 0.01
 SHORT_TEXT_BYTES = 200  # below this, the detector may give up on genuine text
+# A few damaged bytes (a download cut mid-character, one stray byte) become U+FFFD instead of losing the file.
+MAX_DAMAGED_SHARE = 0.001
 
 
 def _sniff_binary(raw: bytes, name: str) -> None:
@@ -75,8 +77,22 @@ def _short_text_encoding(raw: bytes) -> str | None:
     return None
 
 
+def _nearly_decodes(raw: bytes, encoding: str) -> bool:
+    """Whether ``raw`` decodes in ``encoding`` but for a few damaged bytes."""
+    damaged = raw.decode(encoding, errors="replace").count("\ufffd")
+    return damaged <= max(2, MAX_DAMAGED_SHARE * len(raw))
+
+
+def _damaged_encoding(raw: bytes) -> str | None:
+    """The encoding of a text with a few damaged bytes, which strict decoding and the detector both refuse."""
+    return next((enc for enc in ["utf-8", *CHINESE_ENCODINGS] if _nearly_decodes(raw, enc)), None)
+
+
 def decode_bytes(raw: bytes, name: str) -> tuple[str, str]:
-    """The text of ``raw`` (BOM removed, nothing else changed) and the encoding it was read with."""
+    """The text of ``raw`` (BOM removed, nothing else changed) and the encoding it was read with.
+
+    A few damaged bytes become U+FFFD (one character each, so spans still index the text).
+    """
     _sniff_binary(raw, name)
     encoding = next((enc for bom, enc in BOMS if raw.startswith(bom)), None)
     if encoding is None:
@@ -84,7 +100,7 @@ def decode_bytes(raw: bytes, name: str) -> tuple[str, str]:
             raw.decode("utf-8")
             encoding = "utf-8"
         except UnicodeDecodeError:
-            encoding = _detect(raw)
+            encoding = _detect(raw) or _damaged_encoding(raw)
     if encoding is None:
         raise UnreadableFileError(
             f"{name}: not text in UTF-8, GB18030/GBK, Big5 or UTF-16 (a binary file?); "
@@ -93,7 +109,9 @@ def decode_bytes(raw: bytes, name: str) -> tuple[str, str]:
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError:
-        raise UnreadableFileError(f"{name}: damaged {encoding} text; save it again as UTF-8") from None
+        if not _nearly_decodes(raw, encoding):
+            raise UnreadableFileError(f"{name}: damaged {encoding} text; save it again as UTF-8") from None
+        text = raw.decode(encoding, errors="replace")
     text = text.removeprefix("\ufeff")
     if _looks_binary(text):
         raise UnreadableFileError(f"{name}: this is a binary file, not text; open it in its program and save as .txt")
