@@ -68,29 +68,63 @@ def make_pdf(
     size: float = 14,
     lines_per_page: int = 30,
     encrypt_password: str | None = None,
+    official: bool = False,
 ) -> Path:
     """A text PDF of ``text``: one paragraph per non-blank line, wrapped to the page and indented two characters,
-    with a running ``header`` on every page and a centred page number ``— N —`` at the foot."""
+    with a running ``header`` on every page and a centred page number ``— N —`` at the foot.
+
+    ``official`` lays it out more like a GB/T 9704 document: short leading lines (up to the first long paragraph)
+    centred in a larger font, full lines justified by letter spacing, short lines near the end (signature, date)
+    set flush right, the header only from page 2, and page numbers at the outer edge (right on odd pages).
+    """
     page_w, page_h = A4
     margin = 72
+    width = page_w - 2 * margin
     encrypt = StandardEncryption(encrypt_password, ownerPassword="owner") if encrypt_password else None
     pdf = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
-    lines: list[str] = []
-    for para in paragraphs(text):
-        lines.extend(_wrap(para, page_w - 2 * margin, size, indent_chars=2))
+    # (text, style, whether the line is full so it may be justified)
+    lines: list[tuple[str, str, bool]] = []
+    paras = paragraphs(text)
+    in_title = official
+    for k, para in enumerate(paras):
+        if in_title and pdfmetrics.stringWidth(para, FONT, size) > width:
+            in_title = False
+        if in_title:
+            lines.append((para, "title", False))
+        elif official and len(para) <= 20 and k >= len(paras) - 3:
+            lines.append((para, "right", False))
+        else:
+            wrapped = _wrap(para, width, size, indent_chars=2)
+            lines.extend((line, "body", i < len(wrapped) - 1) for i, line in enumerate(wrapped))
     pages = [lines[i : i + lines_per_page] for i in range(0, len(lines), lines_per_page)] or [[]]
     for number, page in enumerate(pages, start=1):
-        if header:
+        if header and (number > 1 or not official):
             pdf.setFont(FONT, 10)
             pdf.drawCentredString(page_w / 2, page_h - 40, header)
-        pdf.setFont(FONT, size)
         y = page_h - margin
-        for line in page:
-            pdf.drawString(margin, y, line)
-            y -= size * 1.6
+        for line, style, full in page:
+            if style == "title":
+                pdf.setFont(FONT, size * 1.4)
+                pdf.drawCentredString(page_w / 2, y, line)
+            elif style == "right":
+                pdf.setFont(FONT, size)
+                pdf.drawRightString(page_w - margin - 2 * size, y, line)
+            else:
+                shown = pdf.beginText(margin, y)
+                shown.setFont(FONT, size)
+                if official and full and len(line) > 1:
+                    shown.setCharSpace((width - pdfmetrics.stringWidth(line, FONT, size)) / (len(line) - 1))
+                shown.textOut(line)
+                pdf.drawText(shown)
+            y -= size * (2.2 if style == "title" else 1.6)
         if page_numbers:
             pdf.setFont(FONT, 10)
-            pdf.drawCentredString(page_w / 2, 36, f"— {number} —")
+            if not official:
+                pdf.drawCentredString(page_w / 2, 36, f"— {number} —")
+            elif number % 2:
+                pdf.drawRightString(page_w - margin, 36, f"— {number} —")
+            else:
+                pdf.drawString(margin, 36, f"— {number} —")
         pdf.showPage()
     pdf.save()
     return path

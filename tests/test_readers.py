@@ -39,6 +39,7 @@ def _formats(tmp: Path, text: str) -> dict[str, Path]:
         "utf-8": make_encoded(tmp / "doc-utf8.txt", text, "utf-8"),
         "gb18030": make_encoded(tmp / "doc-gb.txt", text, "gb18030", newline="\r\n"),
         "pdf": make_pdf(tmp / "doc.pdf", text, header="某市人民政府办公厅文件", page_numbers=True),
+        "pdf-official": make_pdf(tmp / "official.pdf", text, header="某市人民政府办公厅文件", official=True),
         "html": make_html(tmp / "doc.html", text, charset="gb18030"),
         "docx": make_docx(tmp / "doc.docx", text),
     }
@@ -56,7 +57,7 @@ def _outline(source) -> list[tuple]:
 @pytest.mark.parametrize("text", [SEED_004, SEED_000_HEAD], ids=["seed004", "seed000-head"])
 def test_every_format_gives_the_same_documents_and_sections(tmp_path: Path, text: str) -> None:
     sources = {fmt: read_source(path) for fmt, path in _formats(tmp_path, text).items()}
-    assert len(sources["pdf"].page_starts) >= 2, "the PDF should have several pages"
+    assert len(sources["pdf"].page_starts) >= 2 and len(sources["pdf-official"].page_starts) >= 2
     outlines = {fmt: _outline(source) for fmt, source in sources.items()}
     assert any(kind == "section" for kind, *_ in outlines["utf-8"]), "the seed should have headings"
     for fmt, outline in outlines.items():
