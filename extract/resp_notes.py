@@ -35,10 +35,13 @@ def cues() -> dict[str, Any]:
     raw = json.loads((DATA / "resp_cues.json").read_text(encoding="utf-8"))
     labels = sorted(raw["labels"], key=len, reverse=True)
     label_alt = "|".join(map(re.escape, labels))
-    raw["label_at_start"] = re.compile(rf"\s*(?P<label>{label_alt})\s*[:：]\s*")
+    raw["label_at_start"] = re.compile(rf"\s*(?:【(?P<boxed>{label_alt})】\s*[:：]?|(?P<label>{label_alt})\s*[:：])\s*")
+    raw["boxed_label"] = re.compile(rf"【(?:{label_alt})】")
     raw["bracket_label"] = re.compile(rf"[{OPENERS}]\s*(?:{label_alt})\s*[:：]")
     # unbracketed: a label opening a line or a sentence (……。责任单位：市财政局。)
-    raw["line_label"] = re.compile(rf"(?m)(?:^|(?<=[。；;]))[ \t\u3000]*(?:{label_alt})\s*[:：]")
+    raw["line_label"] = re.compile(
+        rf"(?m)(?:^|(?<=[。；;]))[ \t\u3000]*(?:【(?:{label_alt})】|(?:{label_alt})\s*[:：])"
+    )
     raw["convention_res"] = [(re.compile(c["pattern"]), c["kind"]) for c in raw["conventions"]]
     raw["inheritance_re"] = re.compile(raw["inheritance"])
     raw["all_tasks_re"] = re.compile(raw["all_tasks"])
@@ -101,17 +104,27 @@ def _units_of(group: str, at: int, note: Note) -> list[Written]:
     return [u for u in read_units(names, at, cut_off=cut_off) if u.whole or not NOT_A_NAME.search(u.name)]
 
 
+def _clauses(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """The note's clauses: split at ；/。 and before a boxed label (【牵头单位】…【配合单位】…)."""
+    out: list[tuple[str, int]] = []
+    for clause, at in split_top(text[start:end], start, "；;。"):
+        cuts = [m.start() for m in cues()["boxed_label"].finditer(clause) if m.start() > 0]
+        for a, b in zip([0, *cuts], [*cuts, len(clause)], strict=True):
+            out.append((clause[a:b], at + a))
+    return out
+
+
 def read_note(text: str, note: Note) -> None:
     """Fill a note's units, convention and inheritance from its words."""
     c = cues()
     start, end = note.body
     group_index = 0
     same_below: list[Written] = []  # units of a clause that ends with a bare 下同
-    for clause_index, (clause, at) in enumerate(split_top(text[start:end], start, "；;。")):
+    for clause_index, (clause, at) in enumerate(_clauses(text, start, end)):
         role: Role | None = note.label_role
         m = c["label_at_start"].match(clause)
         if m:
-            role = c["labels"][m["label"]]
+            role = c["labels"][m["label"] or m["boxed"]]
             clause, at = clause[m.end() :], at + m.end()
         elif OTHER_FIELD.match(clause):
             continue  # 完成时限：2025年底
@@ -119,7 +132,7 @@ def read_note(text: str, note: Note) -> None:
         for group, g_at in split_top(clause, at, "，,"):
             label = c["label_at_start"].match(group)
             if label:  # 牵头单位：A，配合单位：B
-                role = c["labels"][label["label"]]
+                role = c["labels"][label["label"] or label["boxed"]]
                 group, g_at = group[label.end() :], g_at + label.end()
             words = group.strip()
             if not words or OTHER_FIELD.match(group):

@@ -23,6 +23,7 @@ DATA = Path(__file__).resolve().parent / "data"
 OPENERS = "（(〔【"
 CLOSERS = "）)〕】"
 SPACE = " \t\u3000"
+HAN = re.compile(r"[\u4e00-\u9fff]")  # a unit name has at least one Chinese character
 # A line that starts a new item or is blank: a bracket left open before it was cut off by the source.
 NEW_ITEM = re.compile(r"[ \t\u3000]*(?:\n|[（(]?[一二三四五六七八九十\d]+[、.．）)]|第[一二三四五六七八九十百]+[章条])")
 
@@ -82,8 +83,8 @@ def split_top(words: str, offset: int, separators: str) -> list[tuple[str, int]]
 
 def _strip(words: str, at: int) -> tuple[str, int]:
     """Words without surrounding spaces and leading words such as 由 (offset moved along)."""
-    lead = len(words) - len(words.lstrip(SPACE))
-    words, at = words[lead:].rstrip(SPACE), at + lead
+    lead = len(words) - len(words.lstrip())
+    words, at = words[lead:].rstrip(), at + lead
     for word in sorted(_cues()["lead_trim"], key=len, reverse=True):
         if words.startswith(word) and len(words) > len(word) + 1:
             words, at = words[len(word) :], at + len(word)
@@ -169,7 +170,7 @@ def read_units(words: str, offset: int, cut_off: bool = False) -> list[Written]:
         item, at = _strip(item, at)
         for piece, p_at in _split_conjunctions(item, at):
             piece, p_at = _strip(piece, p_at)
-            if not piece or piece in bare:
+            if not HAN.search(piece) or piece in bare:
                 continue
             name, role = _clean_brackets(re.sub(r"\s+", "", piece))
             units.append(Written(name, (p_at, p_at + len(piece)), role, is_whole(name)))

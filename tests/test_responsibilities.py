@@ -99,6 +99,7 @@ R, L, S, IMP = "responsible", "lead", "support", "implement"
         # unbracketed label after a sentence; 牵头/配合 labels separated by a comma
         ("(一)推动改造。加快建设。责任单位：市财政局、市商务委。下一句。", [("市财政局", R), ("市商务委", R)]),
         ("(一)推动改造。(牵头单位:市财政局,配合单位:市商务委)", [("市财政局", L), ("市商务委", S)]),
+        ("(一)推动改造。\n【牵头单位】市财政局【配合单位】市商务委\n", [("市财政局", L), ("市商务委", S)]),
         # a note wrapped onto the next line; whitespace inside a name is not part of it
         ("(一)推动改造。(责任单位:市发展改革委、市\n财政局)\n", [("市发展改革委", R), ("市财政局", R)]),
         ("(一)推动改造。(责任单位:市发展改革委、市\n(二)下一项。", [("市发展改革委", R)]),
