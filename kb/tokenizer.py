@@ -92,11 +92,18 @@ def use_vocabulary(path: Path) -> None:
         _memo.clear()
 
 
+_full: jieba.Tokenizer | None = None
+
+
 def use_full_dictionary() -> jieba.Tokenizer:
-    global _segmenter
+    """Segment with the full dictionary (loaded once per process)."""
+    global _segmenter, _full
     with _lock:
-        _segmenter = full_segmenter()
-        _memo.clear()
+        if _full is None:
+            _full = full_segmenter()
+        if _segmenter is not _full:
+            _segmenter = _full
+            _memo.clear()
         return _segmenter
 
 

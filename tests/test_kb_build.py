@@ -79,6 +79,7 @@ def test_documents_by_jurisdiction_accepts_short_and_full_names(corpus_kb: Path,
         ("notes.xyz", "一、总体要求".encode(), [], "unsupported"),
         ("big.txt", ("一、总体要求。" * 2000).encode(), ["--max-mb", "0.01"], "--max-mb"),
     ],
+    ids=["broken-pdf", "unsupported-type", "over-max-mb"],
 )
 def test_one_bad_file_is_skipped_with_its_reason_and_the_rest_goes_in(
     tmp_path: Path, name: str, content: bytes, options: list[str], reason: str
