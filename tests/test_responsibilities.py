@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extract.pipeline import extract_file
 from extract.responsibilities import find_responsibilities
 from model import Document, Section
 
@@ -314,3 +317,24 @@ def test_never_crashes_and_spans_hold_the_written_unit(parts: list[str]) -> None
         written = text[start:end]
         assert 0 <= start < end <= len(text)
         assert item.as_written.startswith(written) or any(b in written for b in "（(〔【") or "统称" in written
+
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.mark.parametrize(
+    ("name", "roles"),
+    [
+        ("000_63447db278998bd5.txt", {"implement": 20, "responsible": 37}),
+        ("001_7b47dacdb9e28699.txt", {"responsible": 40}),
+        ("002_3e4d785b6c35bd35.txt", {}),
+        ("003_e2ca7729ce21fbec.txt", {"lead": 17, "responsible": 396, "support": 56}),
+        ("004_bb2807ede5a84bad.txt", {"lead": 9, "support": 18}),
+    ],
+)
+def test_seed_roles(name: str, roles: dict[str, int]) -> None:
+    """The seeds as the gold counts them (593 items); every span is inside its document."""
+    extraction = extract_file(CORPUS / name)
+    items = [(doc, r) for doc in extraction.documents for r in doc.responsibilities]
+    assert Counter(r.role for _, r in items) == Counter(roles)
+    assert all(doc.span[0] <= r.span[0] < r.span[1] <= doc.span[1] for doc, r in items)
