@@ -44,8 +44,12 @@ def read_pdf(path: Path, *, max_bytes: int, max_pages: int) -> SourceText:
                     f"{name}: {len(pdf.pages)} pages, over the limit of {max_pages} pages; "
                     "raise it with --max-pages if the file is genuine"
                 )
-            pages = [_page_lines(page) for page in pdf.pages]
-            has_images = any(page.images for page in pdf.pages)
+            pages: list[list[Line]] = []
+            has_images = False
+            for page in pdf.pages:
+                pages.append(_page_lines(page))
+                has_images = has_images or bool(page.images)
+                page.close()  # free the page's parsed objects: a long PDF would otherwise hold them all
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else None
         if isinstance(cause, PDFPasswordIncorrect):
