@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from model import Document, Section
 
+LABEL_CHARS = 30  # a heading that runs on (no 。 for a long while) is cut here in tables
+
 
 @dataclass
 class Task:
@@ -22,7 +24,10 @@ class Task:
         number = self.section.number or ""
         if number and number[-1] not in ".、)）．" and not number.startswith("第"):
             number += "、"
-        return f"{number}{self.section.heading}".strip()
+        heading = self.section.heading.strip()
+        if len(heading) > LABEL_CHARS:
+            heading = heading[:LABEL_CHARS] + "…"
+        return f"{number}{heading}"
 
 
 def find_tasks(doc: Document, text: str) -> list[Task]:
