@@ -143,6 +143,25 @@ def test_html_source_line_breaks_inside_chinese_add_no_space(tmp_path: Path) -> 
     )
 
 
+def test_html_layout_table_keeps_its_paragraphs_apart(tmp_path: Path) -> None:
+    path = tmp_path / "old-site.html"
+    body = "".join(f"<p>{para}</p>" for para in paragraphs(SEED_004))
+    path.write_text(f"<table><tr><td>首页</td></tr><tr><td class='content'>{body}</td></tr></table>")
+    assert paragraphs(read_source(path).text) == ["首页", *paragraphs(SEED_004)]
+
+
+def test_docx_layout_table_keeps_its_paragraphs_apart(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    cell = document.add_table(rows=1, cols=1).cell(0, 0)
+    cell.text = paragraphs(SEED_004)[0]
+    for para in paragraphs(SEED_004)[1:]:
+        cell.add_paragraph(para)
+    document.save(str(tmp_path / "boxed.docx"))
+    assert paragraphs(read_source(tmp_path / "boxed.docx").text) == paragraphs(SEED_004)
+
+
 def test_docx_table_rows_are_one_line_with_tab_separated_cells(tmp_path: Path) -> None:
     table = [
         ["序号", "重点任务", "牵头单位", "配合单位"],

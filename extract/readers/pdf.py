@@ -6,7 +6,9 @@ import io
 from pathlib import Path
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extract.readers.files import display_name, read_bytes
@@ -25,6 +27,17 @@ def _check_complete(raw: bytes, name: str) -> None:
         raise UnreadableFileError(f"{name}: the PDF is cut off (truncated); download or copy it again")
 
 
+def _declared_page_count(raw: bytes) -> int | None:
+    """The page count the PDF's catalog states, read without opening any page (pdfplumber builds every page
+    object, about 1 ms each, before it can count them); None when the catalog cannot tell."""
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(raw)))
+        count = resolve1(resolve1(document.catalog["Pages"]).get("Count"))
+    except Exception:  # damaged or encrypted: the full open below reports it
+        return None
+    return count if isinstance(count, int) else None
+
+
 def _page_lines(page: pdfplumber.page.Page) -> list[Line]:
     return [
         Line(text=row["text"], x0=row["x0"], x1=row["x1"], top=row["top"], bottom=row["bottom"])
@@ -37,6 +50,12 @@ def read_pdf(path: Path, *, max_bytes: int, max_pages: int) -> SourceText:
     name = display_name(path)
     raw = read_bytes(path, max_bytes)
     _check_complete(raw, name)
+    declared = _declared_page_count(raw)
+    if declared is not None and declared > max_pages:
+        raise UnreadableFileError(
+            f"{name}: {declared} pages, over the limit of {max_pages} pages; "
+            "raise it with --max-pages if the file is genuine"
+        )
     try:
         with pdfplumber.open(io.BytesIO(raw)) as pdf:
             if len(pdf.pages) > max_pages:

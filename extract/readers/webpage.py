@@ -19,6 +19,8 @@ BLOCKS = {
     "ol", "p", "pre", "section", "table", "tbody", "tfoot", "thead", "tr", "ul", "body", "html",
 }  # fmt: skip
 CELLS = {"td", "th"}
+# A cell with more text than this (or a nested table) holds page content laid out by a table, not table data.
+LAYOUT_CELL_CHARS = 300
 SPACES = re.compile(r"[^\S\n\t]+")  # runs of spaces (also &nbsp; and full-width spaces), not newlines or tabs
 # A line break in the page source between two Chinese characters is no space on screen.
 CJK_BREAK = re.compile(r"(?<=[^\x00-\x7f])[^\S\n]*\n\s*(?=[^\x00-\x7f])")
@@ -51,11 +53,14 @@ def page_text(markup: str) -> str:
         node.extract()
     for string in soup.find_all(string=True):
         string.replace_with(SPACES.sub(" ", CJK_BREAK.sub("", string).replace("\n", " ").replace("\t", " ")))
+    for cell in soup.find_all(CELLS):
+        if cell.find("table") or len(cell.get_text()) > LAYOUT_CELL_CHARS:
+            cell.name = "div"  # a table used for page layout: its cell is a region of the page, not a data cell
     for br in soup.find_all("br"):
-        br.replace_with(NavigableString("\n"))
+        br.replace_with(NavigableString(" " if br.find_parent(CELLS) else "\n"))
     for tag in soup.find_all(True):
         if tag.name in BLOCKS and tag.name not in ("table", "tbody", "thead", "tfoot", "tr") and tag.find_parent(CELLS):
-            tag.append(" ")  # a paragraph inside a table cell keeps the row on one line
+            tag.append(" ")  # a paragraph inside a data cell keeps the row on one line
         elif tag.name in BLOCKS:
             tag.insert_before("\n")
             tag.append("\n")

@@ -1,7 +1,8 @@
 """Word .docx files via python-docx: paragraphs and tables in document order.
 
 A table row becomes one line with its cells separated by a tab, so a task and its 牵头单位/配合单位 stay on one
-line; a cell's own paragraphs are joined with a space, and a merged cell is written once.
+line; a cell's own paragraphs are joined with a space, and a merged cell is written once. A table that only
+lays out the page (a cell of more than 300 characters) gives its paragraphs one line each instead.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from docx.table import Table
 from extract.readers.files import MB, display_name, read_bytes
 from model import SourceText, UnreadableFileError
 
+# A cell with more text than this holds page content laid out by a table, not table data: one line per paragraph.
+LAYOUT_CELL_CHARS = 300
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -43,19 +46,25 @@ def _check_zip(raw: bytes, name: str, max_unzipped_bytes: int) -> None:
         raise UnreadableFileError(f"{name}: not a Word document (no word/document.xml); save it as .docx from Word")
 
 
-def _row_line(row) -> str:
-    cells, seen = [], set()
+def _row_lines(row) -> list[str]:
+    """One tab-separated line for a data row; the paragraphs as lines when the table only lays out the page."""
+    cells: list[list[str]] = []
+    seen: list[object] = []
     for cell in row.cells:
-        if id(cell._tc) in seen:
+        if any(cell._tc is tc for tc in seen):
             continue  # a merged cell appears once per grid column it spans
-        seen.add(id(cell._tc))
-        cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
-    return "\t".join(cells).strip()
+        seen.append(cell._tc)
+        cells.append([p.text.strip() for p in cell.paragraphs if p.text.strip()])
+        for inner in cell.tables:
+            cells.append([line for inner_row in inner.rows for line in _row_lines(inner_row)])
+    if any(sum(map(len, paras)) > LAYOUT_CELL_CHARS for paras in cells):
+        return [para for paras in cells for para in paras]
+    return ["\t".join(" ".join(paras) for paras in cells).strip()]
 
 
 def _block_lines(block) -> list[str]:
     if isinstance(block, Table):
-        return [_row_line(row) for row in block.rows]
+        return [line for row in block.rows for line in _row_lines(row)]
     return [block.text.strip()]
 
 
