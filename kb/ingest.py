@@ -9,17 +9,22 @@ stopped build resumes where it was and an unchanged corpus rebuilds fast.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import inspect
 import json
+import multiprocessing
+import multiprocessing.context
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from extract.readers import LEGACY
+from extract.readers.files import check_name, display_name
 from kb.serialize import document_from_dict
-from model import Document, PolicyKBError, SourceText
+from model import Document, PolicyKBError, SourceText, UnreadableFileError
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".pdf", ".html", ".htm", ".docx")
 
@@ -60,19 +65,45 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Skipped]]:
     """Supported files under ``paths`` (folders searched recursively, hidden entries ignored), sorted."""
     found: list[Path] = []
     skipped: list[Skipped] = []
+    wanted = SUPPORTED_SUFFIXES + tuple(LEGACY)  # old formats are found so that they are reported, not ignored
     for path in paths:
         if path.is_dir():
             for dirpath, dirnames, filenames in os.walk(path):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in filenames:
-                    if not name.startswith(".") and name.lower().endswith(SUPPORTED_SUFFIXES):
+                    if not name.startswith(".") and name.lower().endswith(wanted):
                         found.append(Path(dirpath) / name)
-        elif path.is_file():
+        elif path.is_file() or path.is_symlink():
             found.append(path)
         else:
             skipped.append(Skipped(str(path), "no such file or folder"))
-    unique = sorted({p.resolve() for p in found})
-    return unique, skipped
+    unique: set[Path] = set()
+    for path in found:
+        resolved = _resolve(path)
+        if isinstance(resolved, Skipped):
+            skipped.append(resolved)
+        else:
+            unique.add(resolved)
+    return sorted(unique), skipped
+
+
+def _resolve(path: Path) -> Path | Skipped:
+    """The real regular file behind ``path``, or why it cannot be read (a link loop or pipe would hang or crash)."""
+    try:
+        check_name(path)
+    except UnreadableFileError as exc:  # reported by a printable name: the raw bytes cannot be shown or stored
+        return Skipped(display_name(path), str(exc).removeprefix(display_name(path) + ": "))
+    try:
+        resolved = path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports a symlink loop this way
+        return Skipped(str(path), "is a symlink loop (the link points back at itself); fix or delete the link")
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Skipped(str(path), "is a symlink loop (the link points back at itself); fix or delete the link")
+        return Skipped(str(path), f"is a link to a missing file ({exc.strerror}); fix or delete the link")
+    if not resolved.is_file():
+        return Skipped(str(path), "is not a regular file (a pipe, socket or device); copy the document into a file")
+    return resolved
 
 
 def identify(path: Path) -> FileItem:
@@ -87,7 +118,10 @@ def identify(path: Path) -> FileItem:
 
 def over_limit(item: FileItem, limits: Limits) -> str | None:
     if limits.max_mb is not None and item.size > limits.max_mb * 1024 * 1024:
-        return f"file is {item.size / 1048576:.1f} MB, over the --max-mb limit of {limits.max_mb:g} MB"
+        return (
+            f"file is {item.size / 1048576:.1f} MB, over the --max-mb limit of {limits.max_mb:g} MB; "
+            "raise --max-mb if the file is genuine"
+        )
     return None
 
 
@@ -159,6 +193,17 @@ class ExtractionCache:
                 path.unlink(missing_ok=True)
 
 
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers start from a fresh server process, not forked from the writer.
+
+    A forked worker would inherit the writer's lock file descriptor and keep the
+    knowledge base "busy" after the writer itself was killed.
+    """
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["extract", "model"])
+    return ctx
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, PolicyKBError):
         return str(exc)
@@ -187,7 +232,7 @@ def extract_all(
         else:
             todo.append(item)
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
-    pool = ProcessPool(max_workers=workers) if todo else None
+    pool = ProcessPool(max_workers=workers, context=_worker_context()) if todo else None
     try:
         futures = {
             item.path: pool.schedule(_extract_in_worker, args=(item.path, kwargs), timeout=limits.timeout)

@@ -156,8 +156,11 @@ def _identify_all(files: list[Path], limits: Limits, report: ChangeReport) -> li
     for path in files:
         try:
             item = identify(path)
+        except PermissionError:
+            report.skipped.append(Skipped(str(path), "permission denied; ask for read access or copy the file"))
+            continue
         except OSError as exc:
-            report.skipped.append(Skipped(str(path), f"cannot be opened: {exc.strerror}"))
+            report.skipped.append(Skipped(str(path), f"cannot be opened ({exc.strerror}); check the file"))
             continue
         reason = over_limit(item, limits)
         if reason:
