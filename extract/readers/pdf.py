@@ -13,6 +13,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from extract.readers.files import display_name, read_bytes
 from extract.readers.pdflayout import Line, drop_page_numbers, drop_running_lines, join_pages
+from extract.readers.pdftables import page_lines_and_rows
 from model import SourceText, UnreadableFileError
 
 # A gap wider than this share of the letter size is a space; justified Chinese text spreads letters by less.
@@ -38,13 +39,6 @@ def _declared_page_count(raw: bytes) -> int | None:
     return count if isinstance(count, int) else None
 
 
-def _page_lines(page: pdfplumber.page.Page) -> list[Line]:
-    return [
-        Line(text=row["text"], x0=row["x0"], x1=row["x1"], top=row["top"], bottom=row["bottom"])
-        for row in page.extract_text_lines(return_chars=False, x_tolerance_ratio=WORD_GAP)
-    ]
-
-
 def read_pdf(path: Path, *, max_bytes: int, max_pages: int) -> SourceText:
     """The PDF's text; ``page_starts`` holds the offset where each page begins."""
     name = display_name(path)
@@ -66,7 +60,7 @@ def read_pdf(path: Path, *, max_bytes: int, max_pages: int) -> SourceText:
             pages: list[list[Line]] = []
             has_images = False
             for page in pdf.pages:
-                pages.append(_page_lines(page))
+                pages.append(page_lines_and_rows(page, WORD_GAP))
                 has_images = has_images or bool(page.images)
                 page.close()  # free the page's parsed objects: a long PDF would otherwise hold them all
     except PdfminerException as exc:
