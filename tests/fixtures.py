@@ -130,6 +130,36 @@ def make_pdf(
     return path
 
 
+def make_table_pdf(path: Path, heading: str, rows: list[list[str]], widths: list[float], size: float = 11) -> Path:
+    """A PDF with ``heading`` and a ruled table (like a 重点任务分工表); a cell's text wraps inside the cell, and a
+    cell holding several units lists them one per line when they are separated by newlines."""
+    page_w, page_h = A4
+    left, pad, leading = 60.0, 4.0, size * 1.4
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setFont(FONT, size * 1.3)
+    pdf.drawString(left, page_h - 60, heading)
+    pdf.setFont(FONT, size)
+    y = page_h - 80
+    xs = [left + sum(widths[:k]) for k in range(len(widths) + 1)]
+    for row in rows:
+        cells = [
+            [part for item in cell.split("\n") for part in _wrap(item, w - 2 * pad, size, 0)]
+            for cell, w in zip(row, widths, strict=True)
+        ]
+        height = max(len(lines) for lines in cells) * leading + 2 * pad
+        for x, lines in zip(xs, cells, strict=False):
+            for k, line in enumerate(lines):
+                pdf.drawString(x + pad, y - pad - size - k * leading, line)
+        for x in xs:
+            pdf.line(x, y, x, y - height)
+        pdf.line(xs[0], y, xs[-1], y)
+        pdf.line(xs[0], y - height, xs[-1], y - height)
+        y -= height
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
 def make_encrypted_pdf(path: Path, text: str = "一、总体要求\n加快推进。", password: str = "secret") -> Path:
     """A PDF that opens only with a password."""
     return make_pdf(path, text, encrypt_password=password)

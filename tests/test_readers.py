@@ -16,6 +16,7 @@ from fixtures import (
     make_html,
     make_pdf,
     make_scanned_pdf,
+    make_table_pdf,
     make_truncated_pdf,
     make_zip_bomb_docx,
     paragraphs,
@@ -171,6 +172,20 @@ def test_docx_table_rows_are_one_line_with_tab_separated_cells(tmp_path: Path) -
     assert (
         source.text == "附件\n重点任务分工表\n序号\t重点任务\t牵头单位\t配合单位\n"
         "1\t推动技术改造\t市经济信息委\t市财政局、市发展改革委\n"
+    )
+
+
+def test_pdf_table_rows_are_one_line_with_tab_separated_cells(tmp_path: Path) -> None:
+    rows = [
+        ["序号", "重点任务", "牵头单位", "配合单位"],
+        ["1", "推动企业开展设备更新和技术改造，提升产品质量和生产效率", "市经济信息委", "市财政局\n市发展改革委"],
+        ["2", "强化要素保障", "市财政局", ""],
+    ]
+    source = read_source(make_table_pdf(tmp_path / "table.pdf", "重点任务分工表", rows, [40, 220, 100, 100]))
+    assert source.text == (
+        "重点任务分工表\n序号\t重点任务\t牵头单位\t配合单位\n"
+        "1\t推动企业开展设备更新和技术改造，提升产品质量和生产效率\t市经济信息委\t市财政局 市发展改革委\n"
+        "2\t强化要素保障\t市财政局\t\n"
     )
 
 

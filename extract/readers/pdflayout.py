@@ -26,6 +26,7 @@ class Line:
     x1: float
     top: float
     bottom: float
+    row: bool = False  # a table row (cells split by tabs): always a line of its own
 
 
 def _patterns(name: str) -> list[str]:
@@ -49,8 +50,8 @@ def paragraph_ends() -> frozenset[str]:
 
 
 def tidy(text: str) -> str:
-    """A line's text without the indent and trailing blanks (also full-width spaces)."""
-    return text.strip()
+    """A line's text without the indent and trailing blanks (also full-width spaces); a row keeps empty cells."""
+    return text.strip(" \u3000\n")
 
 
 def _squeeze(text: str) -> str:
@@ -124,7 +125,7 @@ class Layout:
 
     @classmethod
     def of(cls, pages: list[list[Line]]) -> Layout:
-        lines = [line for page in pages for line in page]
+        lines = [line for page in pages for line in page if not line.row]
         sizes = [line.bottom - line.top for line in lines] or [12.0]
         size = statistics.median(sizes)
         lefts = [round(line.x0) for line in lines] or [0]
@@ -150,7 +151,7 @@ def _quantile(values: list[float], q: float) -> float:
 
 def starts_paragraph(prev: Line | None, line: Line, layout: Layout, same_page: bool) -> bool:
     """Whether ``line`` begins a new paragraph rather than continuing ``prev``."""
-    if prev is None:
+    if prev is None or prev.row or line.row:
         return True
     text, before = tidy(line.text), tidy(prev.text)
     if not before or paragraph_start_pattern().match(_squeeze(text)):
