@@ -136,7 +136,7 @@ def test_html_without_declared_charset_is_detected(tmp_path: Path) -> None:
 def test_html_source_line_breaks_inside_chinese_add_no_space(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
     path.write_text(
-        "<p>加快推进\n    技术改造</p><p>工业和信息化部 财政部</p>"
+        "<p>加快推进\n    技术改造</p><p>工业和信息化部 财政部</p><div style='display: none'>分享到微信</div>"
         "<table><tr><td>任务</td><td>牵头单位</td></tr><tr><td><p>推动改造</p></td><td><p>市经信局</p><p>市财政局</p></td></tr></table>"
     )
     assert read_source(path).text == (

@@ -39,6 +39,12 @@ def decode_html(raw: bytes, name: str) -> tuple[str, str]:
     return decode_bytes(raw, name)
 
 
+def _hidden_by_attribute(tag) -> bool:
+    """An element the page never shows (share widgets, templates): hidden, or styled display:none."""
+    style = (tag.get("style") or "").replace(" ", "").lower()
+    return tag.has_attr("hidden") or "display:none" in style or "visibility:hidden" in style
+
+
 def _clean_line(line: str) -> str:
     cells = [SPACES.sub(" ", cell).strip() for cell in line.split("\t")]
     return "\t".join(cell for cell in cells if cell)
@@ -48,6 +54,8 @@ def page_text(markup: str) -> str:
     """The text a reader sees in ``markup``: no scripts, styles, navigation or tags."""
     soup = BeautifulSoup(markup, "html.parser")
     for tag in soup.find_all(HIDDEN):
+        tag.decompose()
+    for tag in soup.find_all(_hidden_by_attribute):
         tag.decompose()
     for node in soup.find_all(string=lambda s: isinstance(s, (Comment, Doctype, Declaration, ProcessingInstruction))):
         node.extract()
