@@ -52,14 +52,21 @@ TAIL = re.compile(rf"(?:{alternation(WORDS.words('tail_word'))})$")
 PERIOD_AT_END = re.compile(rf"(?:{alternation(WORDS.words('period'))})$")
 MONEY_NOT_TARGET = re.compile(alternation(WORDS.words("money_not_target")))
 STATUS = re.compile(alternation(WORDS.words("status")))
+REPORT_OPENER = re.compile(alternation(WORDS.words("report_opener")))
+RESUME = re.compile(alternation(WORDS.words("resume_commitment")))
+SCOPE_IN_CLAUSE = re.compile(alternation(WORDS.words("scope_in_clause")))
+ALLOCATION_PART = re.compile(rf"(?:其中)?(?:{alternation(WORDS.words('allocation_part'))})")
+MONEY_FOLLOWED_BY = re.compile(alternation(WORDS.words("money_followed_by")))
 ELIGIBILITY = re.compile(alternation(WORDS.words("eligibility")))
 ERA = {cue: int(value) for cue, value in WORDS.cues.get("era", [])}
 
 DEADLINE = re.compile(
-    r"(?:(?:到|至)(?P<a>20\d\d)年(?:底|末)?|(?P<b>20\d\d)年(?:底|末)?前|^[ 　\t]*(?P<c>20\d\d)年(?:底|末)?[，,])",
+    r"(?:(?:到|至)(?P<a>20\d\d)年(?:底|末)?|(?P<b>20\d\d)年(?:底|末)?前"
+    r"|(?:^|(?<=[。；;！？!?]))[ 　\t]*(?P<c>20\d\d)年(?:底|末)?[，,])",
     re.MULTILINE,
 )
 PAST_LEAD = re.compile(r"[ 　\t]*(?P<year>20\d\d)年")
+PAST_SENTENCE = re.compile(r"[ 　\t]*(?P<year>20\d\d)年(?:底|末)?[，,]")
 PLAN_RANGE = re.compile(r"(?P<start>20\d\d)年?[—–－-]+20\d\d年")
 ERA_DEADLINE = re.compile(rf"(?P<era>{alternation(list(ERA))})”?(?:期间|时期)")
 PLAN_PERIOD = re.compile(r"实施(?:期限|期)为?(?:20\d\d)年?[—–－-]+(?P<end>20\d\d)年")
@@ -94,6 +101,9 @@ def find_targets(text: str, doc: Document) -> list[Target]:
         if past and first_year and int(past["year"]) < first_year:
             continue  # 2023年,全市规上工业增加值增长6.5%: a paragraph reporting a past year
         for s_start, s_end in _pieces(text, p_start, p_end, SENTENCE_END):
+            past = PAST_SENTENCE.match(text, s_start)
+            if past and first_year and int(past["year"]) < first_year:
+                continue  # …。2024年,全市…增长6.5%: a sentence reporting a past year
             targets.extend(_sentence_targets(text, doc, (p_start, p_end), (s_start, s_end), plan_year))
     return targets
 
@@ -127,13 +137,22 @@ def _sentence_targets(
     grants = NOT_TARGET.search(text, s_start, s_end) is not None
     found: list[Target] = []
     verb_prefix = ""
+    reporting = allocated = False
     for c_start, c_end in _pieces(text, s_start, s_end, CLAUSE_END):
         verb_prefix = ""  # delivery verbs are lent only along a list inside one clause
         if grants and (NOT_TARGET.search(text, c_start, c_end) or ELIGIBILITY.match(text, c_start)):
             continue  # a grant, tax or fee rule, or the 对…的 phrase saying who may receive it
         if STATUS.search(text, c_start, c_end):
+            reporting = reporting or REPORT_OPENER.search(text, c_start, c_end) is not None
             continue  # 已建成5G基站1万个: what exists, not what is to be reached
-        money_ok = not (grants or MONEY_NOT_TARGET.search(text, c_start, c_end))
+        if reporting:
+            if not (RESUME.match(text, c_start) or DEADLINE.search(text, c_start, c_end)):
+                continue  # 据统计，…达84.9%，…占比达47.2%: the report goes on to the end of its sentence
+            reporting = False
+        shared_out = allocated and ALLOCATION_PART.match(text, c_start) is not None
+        if MONEY_NOT_TARGET.search(text, c_start, c_end):
+            allocated = True
+        money_ok = not (grants or shared_out or MONEY_NOT_TARGET.search(text, c_start, c_end))
         quantities = [
             q
             for q in _quantities(text, c_start, c_end)
@@ -193,9 +212,9 @@ def _quantity(text: str, m: re.Match[str], c_start: int, c_end: int) -> Quantity
         if NOT_A_UNIT_AFTER.match(text, end):
             return None
         unit, kind = WORDS.units[written_unit].unit, WORDS.units[written_unit].kind
-    elif m["mult2"] in ("亿", "万亿") or (m["mult"] in ("亿", "万亿") and not m["num2"]):
-        if end < len(text) and text[end] not in PUNCT:
-            return None  # 100亿级: a size class, not an amount
+    elif _unitless_money(m, chinese):
+        if end < len(text) and text[end] not in PUNCT and not MONEY_FOLLOWED_BY.match(text, end):
+            return None  # 100亿级: a size class, not an amount (超过五千亿规模 is an amount)
         unit, kind = "元", "money"
     elif not m["mult"] and not m["num2"] and not chinese and _bare_index(text, c_start, m):
         unit, kind = "", "index"
@@ -214,9 +233,17 @@ def _quantity(text: str, m: re.Match[str], c_start: int, c_end: int) -> Quantity
     comparator_after = WORDS.value("comparator_after", after.group()) if after else None
     if after:
         end = after.end()
-    if kind == "money" and end < len(text) and text[end] not in PUNCT:
+    unitless_size = not written_unit and MONEY_FOLLOWED_BY.match(text, end) is not None
+    if kind == "money" and end < len(text) and text[end] not in PUNCT and not unitless_size:
         return None  # 投资500万元以上项目, 设立20亿元基金: a threshold or a fund, not a goal
     return Quantity(m.start(), end, value, value_max, unit, kind, comparator_after, chinese)
+
+
+def _unitless_money(m: re.Match[str], chinese: bool) -> bool:
+    """1.3万亿 / 五千亿 with no unit written: money (亿 is not a multiplier of counts in these texts)."""
+    if m["mult2"] in ("亿", "万亿") or (m["mult"] in ("亿", "万亿") and not m["num2"]):
+        return True
+    return chinese and not m["mult"] and not m["num2"] and m["num"].endswith("亿")
 
 
 def _bare_index(text: str, c_start: int, m: re.Match[str]) -> bool:
@@ -241,7 +268,7 @@ def _is_free(text: str, p_start: int, c_start: int, q: Quantity) -> bool:
     # A name or note is short: an opener left unclosed far back (a cut-off quote) does not hide the number.
     if any(q.start - at <= ENCLOSED_MAX for _, at in open_at):
         return False
-    return not SCOPE_BEFORE.search(text, c_start, q.start)
+    return not (SCOPE_BEFORE.search(text, c_start, q.start) or SCOPE_IN_CLAUSE.search(text, c_start, q.start))
 
 
 def _distributed(text: str, c_start: int, quantities: list[Quantity]) -> list[Quantity]:
@@ -270,10 +297,27 @@ def _comparator(text: str, c_start: int, consumed: int, q: Quantity, group: list
     nxt = COMPARATOR_NEXT.search(before)
     if nxt:
         return WORDS.value("comparator_next", nxt.group())  # type: ignore[return-value]
-    words = COMPARATOR_BEFORE.findall(before)
-    if words:
-        return WORDS.value("comparator_before", words[-1])  # type: ignore[return-value]
+    last = None
+    for m in COMPARATOR_BEFORE.finditer(before):
+        last = m
+    if last and _near(before[last.end() :]):
+        return WORDS.value("comparator_before", last.group())  # type: ignore[return-value]
     return "="
+
+
+COMPARATOR_GAP = 8  # characters a comparator word may stand before its number (不低于工业用地总规模10%)
+
+
+def _near(gap: str) -> bool:
+    """A comparator word governs a number only a few words on (not 突破 inside an earlier noun phrase)."""
+    return len(gap) <= COMPARATOR_GAP and not any(ch in PUNCT for ch in gap)
+
+
+def _level_stated(text: str, c_start: int, q: Quantity) -> bool:
+    """A level verb right before the number (达到65%, 提高到25%): the text commits to that level."""
+    before = text[c_start : q.start]
+    words = WORDS.words("comparator_before") + WORDS.words("comparator_next")
+    return any(before.endswith(w) for w in words)
 
 
 def _period(text: str, s_start: int, c_start: int, at: int) -> str | None:
@@ -334,6 +378,7 @@ def _year(text: str, doc: Document, p_start: int, at: int, plan_year: int | None
 def _is_target(text: str, c_start: int, q: Quantity, comparator: str, period: str | None, dated: bool) -> bool:
     """Whether something marks the quantity as a commitment, not a description."""
     marked = q.comparator_after is not None or comparator != "=" or q.value_max is not None or period is not None
+    marked = marked or _level_stated(text, c_start, q)
     if q.chinese:
         return marked
     if q.kind == "index":
@@ -454,7 +499,7 @@ def _distributed_metric(text: str, q: Quantity, group: list[Quantity]) -> str:
     """The metric a 分别 pairs with the k-th number: the k-th item of the list before 分别."""
     k = group.index(q)
     pos = text.rfind("分别", 0, group[0].start)
-    line_start = text.rfind("\n", 0, pos) + 1
+    line_start = max(text.rfind(stop, 0, pos) for stop in SENTENCE_END) + 1
     head = text[line_start:pos]
     for sep in "，,":
         parts = head.split(sep)
