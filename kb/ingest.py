@@ -13,10 +13,9 @@ import errno
 import hashlib
 import inspect
 import json
-import multiprocessing
-import multiprocessing.context
 import os
-from collections.abc import Callable, Iterator
+import signal
+from collections.abc import Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -193,15 +192,22 @@ class ExtractionCache:
                 path.unlink(missing_ok=True)
 
 
-def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers start from a fresh server process, not forked from the writer.
+def _worker_setup(lock_path: str | None) -> None:
+    """Runs first in each worker: leave Ctrl-C to the writer, and let go of the writer's lock.
 
-    A forked worker would inherit the writer's lock file descriptor and keep the
-    knowledge base "busy" after the writer itself was killed.
+    A forked worker inherits the writer's lock file descriptor; were it to keep
+    it, a writer killed with SIGKILL would leave the knowledge base "busy" for
+    as long as its workers lived.
     """
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["extract", "model"])
-    return ctx
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if lock_path is None or not os.path.isdir("/proc/self/fd"):
+        return
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{name}") == lock_path:
+                os.close(int(name))
+        except OSError:
+            continue
 
 
 def _describe(exc: BaseException) -> str:
@@ -217,7 +223,7 @@ def extract_all(
     limits: Limits,
     cache: ExtractionCache | None,
     workers: int | None = None,
-    on_start: Callable[[], None] | None = None,
+    lock_path: str | None = None,
 ) -> Iterator[Extracted | Skipped]:
     """Extract each file in order (in parallel behind the scenes), yielding a result or why it was skipped."""
     from pebble import ProcessExpired, ProcessPool
@@ -232,15 +238,13 @@ def extract_all(
         else:
             todo.append(item)
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
-    pool = ProcessPool(max_workers=workers, context=_worker_context()) if todo else None
+    pool = ProcessPool(max_workers=workers, initializer=_worker_setup, initargs=(lock_path,)) if todo else None
     try:
         futures = {
             item.path: pool.schedule(_extract_in_worker, args=(item.path, kwargs), timeout=limits.timeout)
             for item in todo
             if pool is not None
         }
-        if on_start:
-            on_start()
         for item in items:
             if item.path in cached:
                 source, documents = cached[item.path]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import signal
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -75,6 +77,7 @@ def writing(root: Path) -> Iterator[None]:
     try:
         layout.prune(root)  # clear folders a killed writer left behind
         yield
+        layout.prune(root)  # and generations no reader is sent to any more
     finally:
         lock.release()
 
@@ -170,6 +173,35 @@ def _identify_all(files: list[Path], limits: Limits, report: ChangeReport) -> li
     return items
 
 
+class _CtrlC:
+    """Remembers a Ctrl-C. Python may swallow the KeyboardInterrupt it raises (inside an at-fork handler while
+    reader processes start), so the writer also checks this before it stores each file and before it publishes."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+
+    def handle(self, signum: int, frame: object) -> None:
+        self.pressed = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.pressed:
+            raise KeyboardInterrupt
+
+
+@contextmanager
+def _ctrl_c_noted() -> Iterator[_CtrlC]:
+    ctrl_c = _CtrlC()
+    if threading.current_thread() is not threading.main_thread():
+        yield ctrl_c  # signal handlers can only be set from the main thread; Ctrl-C goes there anyway
+        return
+    previous = signal.signal(signal.SIGINT, ctrl_c.handle)
+    try:
+        yield ctrl_c
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _ingest(
     gen: _Generation,
     items: list[FileItem],
@@ -182,20 +214,29 @@ def _ingest(
     cache = ExtractionCache(root / layout.CACHE, extractor_fingerprint())
     if progress:
         progress.start(len(items))
-    for result in extract_all(items, limits, cache):
-        if isinstance(result, Skipped):
-            report.skipped.append(result)
-        else:
-            path = result.item.path
-            if path in replaced:
-                gen.remove_source(path)
-            refusal = gen.add(result)
-            if refusal:
-                report.skipped.append(Skipped(path, refusal))
-            else:
-                (report.replaced if path in replaced else report.added).append(path)
-        if progress:
-            progress.advance(result.item.path if isinstance(result, Extracted) else result.path)
+    lock_path = str((root / layout.LOCK).resolve())
+    with _ctrl_c_noted() as ctrl_c:
+        for result in extract_all(items, limits, cache, lock_path=lock_path):
+            ctrl_c.check()
+            _store(gen, result, report, replaced)
+            if progress:
+                progress.advance(result.item.path if isinstance(result, Extracted) else result.path)
+        ctrl_c.check()
+
+
+def _store(gen: _Generation, result: Extracted | Skipped, report: ChangeReport, replaced: set[str]) -> None:
+    """Put one file's result into the new generation, or note why it was skipped."""
+    if isinstance(result, Skipped):
+        report.skipped.append(result)
+        return
+    path = result.item.path
+    if path in replaced:
+        gen.remove_source(path)
+    refusal = gen.add(result)
+    if refusal:
+        report.skipped.append(Skipped(path, refusal))
+    else:
+        (report.replaced if path in replaced else report.added).append(path)
 
 
 def build(root: Path, paths: list[Path], limits: Limits, progress: Progress | None = None) -> ChangeReport:
