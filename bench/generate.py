@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 CITIES = [
@@ -183,18 +184,24 @@ def write_pdf(path: Path, text: str) -> None:
     page.save()
 
 
-def generate(out: Path, n: int, seed: int = 7, pdf_share: float = 0.05) -> list[Path]:
-    """Write ``n`` documents under ``out`` and return their paths (deterministic for ``seed``)."""
+def documents(n: int, seed: int = 7, pdf_share: float = 0.05) -> Iterator[tuple[str, str]]:
+    """``(file name, text)`` of the first ``n`` documents; the first ``m < n`` are the same for any ``n``."""
     rng = random.Random(seed)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
     for k in range(n):
         text = make_document(rng, k)
-        if rng.random() < pdf_share:
-            path = out / f"doc{k:05d}.pdf"
+        suffix = "pdf" if rng.random() < pdf_share else "txt"
+        yield f"doc{k:05d}.{suffix}", text
+
+
+def generate(out: Path, n: int, seed: int = 7, pdf_share: float = 0.05) -> list[Path]:
+    """Write ``n`` documents under ``out`` and return their paths (deterministic for ``seed``)."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in documents(n, seed, pdf_share):
+        path = out / name
+        if name.endswith(".pdf"):
             write_pdf(path, text)
         else:
-            path = out / f"doc{k:05d}.txt"
             path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
