@@ -40,7 +40,10 @@ def _alternation(words: list[str]) -> str:
 
 
 CUES = load_cues()
-INSTRUMENT = re.compile(_alternation(CUES["instrument"]))
+INSTRUMENT = re.compile(_alternation(sorted(CUES["instrument"] + CUES["allocation"], key=len, reverse=True)))
+ALLOCATION = re.compile(_alternation(CUES["allocation"]))
+ALLOCATION_PART = re.compile(rf"(?:其中)?(?:{_alternation(CUES['allocation_part'])})")
+FEEDS_GRANT = re.compile(_alternation(CUES["feeds_grant"]))
 WEAK_INSTRUMENT = re.compile(rf"^(?:的|予以|给予)?[\u4e00-\u9fff]{{0,2}}?(?:{_alternation(CUES['weak_instrument'])})")
 ANY_INSTRUMENT = re.compile(_alternation(CUES["instrument"] + CUES["weak_instrument"]))
 GRANTING = re.compile(rf"{_alternation(CUES['instrument'])}|给予|予以")
@@ -56,7 +59,8 @@ RANGE_DASH = re.compile(r"^\s*[—–\-－~～至到]\s*$")
 SCHEDULE = re.compile(rf"(?:{_alternation(CUES['schedule'])})\s*$")
 EXCLUDE = re.compile(_alternation(CUES["exclude"]))
 CONDITION_VERB = re.compile(_alternation(CUES["condition_verb"]))
-PER = re.compile(rf"(?:{_alternation(CUES['per_head'])})(?:{_alternation(CUES['per_noun'])})(?:每年)?")
+PER_NOUN = _alternation(CUES["per_noun"])
+PER = re.compile(rf"(?:{_alternation(CUES['per_head'])})(?:{PER_NOUN})(?:(?!年|标准)(?:{PER_NOUN}))?(?:每年)?")
 PER_SLASH = re.compile(rf"/({_alternation(CUES['per_slash'])})")
 
 SENTENCE = re.compile(r"[^。；;！？!?\n]+")
@@ -165,6 +169,8 @@ def _quantities(
             out[-1].value, out[-1].end, last_end = value, a + m.end(), m.end()  # 5%—10%: the top rate
             continue
         named_before = INSTRUMENT.search(between) or CAP.search(between)
+        if hint == "percent" and after_rate and CAP.search(between):
+            continue  # …的50%，最高不超过贷款金额的2%给予贴息: a ceiling on the rate already read, not a grant
         ceiling = CEILING_AFTER.match(after) is not None
         if ceiling and not (named_before and hint != "percent"):
             continue
@@ -203,6 +209,13 @@ def _leads_in(text: str, previous: tuple[int, int], start: int) -> bool:
     """True when ``previous`` names an instrument and ends in a colon that opens the clause at ``start``."""
     gap = text[previous[1] : start]
     return ("：" in gap or ":" in gap) and INSTRUMENT.search(text, previous[0], previous[1]) is not None
+
+
+def _feeds_next(text: str, clause: tuple[int, int], following: tuple[int, int] | None) -> bool:
+    """按照贷款利率的50%，给予贴息: a 按… clause with no instrument whose rate the next clause grants."""
+    if following is None or not FEEDS_GRANT.match(text, clause[0]) or INSTRUMENT.search(text, clause[0], clause[1]):
+        return False
+    return GRANTING.search(text, following[0], following[1]) is not None
 
 
 def _grants(quantities: list[Quantity]) -> list[Grant]:
@@ -244,13 +257,17 @@ def _span(text: str, grant: Grant) -> tuple[int, int]:
     return max(start, first - 30), min(end, last + 30)
 
 
-def _instrument(text: str, q: Quantity, sentence_start: int) -> str:
+def _instrument(text: str, q: Quantity, sentence_start: int, sentence_end: int) -> str:
     """The instrument word nearest after the number in its clause, else the nearest before it (in the clause,
     then in its sentence: 给予一次性奖励，标准为：国家级30万元)."""
     a, b = q.clause
     after = INSTRUMENT.search(text, q.end, b)
     if after:
         return after.group()
+    if FEEDS_GRANT.match(text, a) and not INSTRUMENT.search(text, a, b):
+        granted = INSTRUMENT.search(text, b, sentence_end)  # 按照…的50%，给予贴息: the next clause names it
+        if granted:
+            return granted.group()
     weak = WEAK_INSTRUMENT_WORD.search(text, q.end, b)
     for start in (a, sentence_start):
         before = None
@@ -315,7 +332,7 @@ def _who(text: str, q: Quantity, sentence_start: int) -> tuple[str | None, str |
     given = None if q.kind == "rate" else GIVEN_TO.search(text, a, q.start)
     if given and not PER.fullmatch(given.group(1)) and not LEVEL_WORDS.fullmatch(given.group(1)):
         named = LEVEL_WORDS.sub("", given.group(1))
-        if named and not PER.match(named):
+        if named and not PER.match(named) and not ANY_INSTRUMENT.search(named):
             beneficiary = named
     return condition, beneficiary
 
@@ -337,11 +354,16 @@ def find_funding(text: str, doc: Document) -> list[Funding]:
         s_start, s_end = sentence.span()
         quantities: list[Quantity] = []
         previous: tuple[int, int] | None = None
-        for clause in _clauses(text, s_start, s_end):
+        allocated = False
+        clauses = _clauses(text, s_start, s_end)
+        for i, clause in enumerate(clauses):
             after_rate = any(q.kind == "rate" for q in quantities)
             next_group = (quantities[-1].group + 1) if quantities else 0
             led = previous is not None and _leads_in(text, previous, clause[0])
+            led = led or (allocated and ALLOCATION_PART.match(text, clause[0]) is not None)
+            led = led or _feeds_next(text, clause, clauses[i + 1] if i + 1 < len(clauses) else None)
             quantities.extend(_quantities(text, clause, next_group, after_rate, led))
+            allocated = allocated or ALLOCATION.search(text, clause[0], clause[1]) is not None
             previous = clause
         if not quantities:
             continue
@@ -356,7 +378,7 @@ def find_funding(text: str, doc: Document) -> list[Funding]:
             items.append(
                 Funding(
                     section=section.id if section else None,
-                    instrument=_instrument(text, first, s_start),
+                    instrument=_instrument(text, first, s_start, s_end),
                     rate=grant.rate,
                     cap=grant.cap,
                     amount=grant.amount,

@@ -100,6 +100,28 @@ POSITIVE = [
         "对年度主营业务收入首次突破10亿元、50亿元的企业，分别给予50万元、100万元奖励。",
         [("奖励", None, None, 5e5, None), ("奖励", None, None, 1e6, None)],
     ),
+    # held-out patterns
+    (
+        "按照企业贷款实际利率的50%,最高不超过贷款金额的3%给予贴息,单个企业项目每年贴息上限为500万元。",
+        [("贴息", 50.0, 5e6, None, "单个企业项目每年")],
+    ),
+    ("按设备投资额的10%,给予最高300万元补助。", [("补助", 10.0, 3e6, None, None)]),
+    ("按产值每新增1000万元奖励2万元的标准给予奖励。", [("奖励", None, None, 2e4, None)]),
+    (
+        "2025年,市级财政预算安排10.5亿元,其中,支持科创平台建设3.2亿元,支持人才引育1.3亿元。",
+        [
+            ("预算安排", None, None, 1.05e9, None),
+            ("预算安排", None, None, 3.2e8, None),
+            ("预算安排", None, None, 1.3e8, None),
+        ],
+    ),
+    ("市财政统筹安排3000万元,重点用于支持企业研发。", [("统筹安排", None, None, 3e7, None)]),
+    ("整合2000万元资金用于发放消费券。", [("资金", None, None, 2e7, None)]),
+    ("洁净厂房每平方米补助800元。", [("补助", None, None, 800.0, "每平方米")]),
+    (
+        "分别给予每个标准一次性奖补80万元、40万元。",
+        [("奖补", None, None, 8e5, "每个标准"), ("奖补", None, None, 4e5, "每个标准")],
+    ),
 ]
 
 NEGATIVE = [
@@ -120,6 +142,7 @@ NEGATIVE = [
     "对投资额1000万元以下的项目给予补助。",  # threshold only
     "争取中央财政补助资金10亿元以上。",  # a goal, not a grant
     "带动销售超过2亿元，最高不超过3亿元。",  # no instrument, no rate to cap
+    "力争撬动1000亿元社会资金投入制造业。",  # leverage goal, not a grant
 ]
 
 
@@ -159,6 +182,8 @@ def test_non_grants_give_nothing(sentence: str) -> None:
         ("对达到任务书目标的，一次性给予链主企业200万元奖励。", "达到任务书目标", ["链主企业"]),
         ("设立20亿元科技成果转化基金。", None, [None]),
         ("每年开展评价，评价达标即给予30万元奖励。", "评价达标", [None]),
+        ("对新认定的省级及以上体验中心,给予10万元一次性奖补。", "新认定", ["体验中心"]),
+        ("给予一次性奖励10万元。", None, [None]),  # the instrument is not who receives it
     ],
 )
 def test_condition_and_beneficiary(sentence: str, condition: str | None, beneficiaries: list[str | None]) -> None:
