@@ -97,23 +97,30 @@ def _graph(kb: KnowledgeBase) -> tuple[list[str], int]:
 
 def check_kb(root: Path) -> CheckReport:
     """Run every check; raises KnowledgeBaseError only when there is nothing to check."""
-    with KnowledgeBase(root) as kb:
+    try:
+        kb = KnowledgeBase(root)
+    except KnowledgeBaseError:
+        generation = layout.current_generation(root)  # a missing generation is reported as such
+        report = CheckReport(kb=str(root), generation=generation.name)
+        report.add("database", [f"{generation / layout.DB_NAME} cannot be opened as a SQLite database"], "")
+        return report
+    with kb:
         report = CheckReport(kb=str(root), generation=kb.generation.name)
         try:
             report.add("database", _database(kb), "SQLite integrity and references ok")
         except sqlite3.DatabaseError as exc:
             report.add("database", [f"SQLite reports: {exc}"], "")
             return report
-        problems, n = _spans(kb)
-        report.add("spans", problems, f"{n} facts match their source text")
-        try:
-            problems, n = _index(kb)
-            report.add("search index", problems, f"{n} clauses, same as the database")
-        except KnowledgeBaseError as exc:
-            report.add("search index", [str(exc)], "")
-        try:
-            problems, n = _graph(kb)
-            report.add("graph", problems, f"{n} nodes, same as rebuilt from the facts")
-        except KnowledgeBaseError as exc:
-            report.add("graph", [str(exc)], "")
+        for what, run, fine in (
+            ("spans", _spans, "{} facts match their source text"),
+            ("search index", _index, "{} clauses, same as the database"),
+            ("graph", _graph, "{} nodes, same as rebuilt from the facts"),
+        ):
+            try:
+                problems, n = run(kb)
+            except KnowledgeBaseError as exc:
+                problems, n = [str(exc)], 0
+            except Exception as exc:  # any failure to read a part is a finding about that part, not a crash
+                problems, n = [f"cannot be read ({type(exc).__name__}: {exc})"], 0
+            report.add(what, problems, fine.format(n))
     return report
