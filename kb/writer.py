@@ -12,12 +12,13 @@ import contextlib
 import shutil
 import signal
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from filelock import FileLock, Timeout
 
@@ -196,10 +197,18 @@ def _ctrl_c_noted() -> Iterator[_CtrlC]:
         yield ctrl_c  # signal handlers can only be set from the main thread; Ctrl-C goes there anyway
         return
     previous = signal.signal(signal.SIGINT, ctrl_c.handle)
+    previous_hook = sys.unraisablehook
+
+    def quiet_hook(unraisable: Any) -> None:  # a swallowed Ctrl-C is noted above; no traceback for the user
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            previous_hook(unraisable)
+
+    sys.unraisablehook = quiet_hook
     try:
         yield ctrl_c
     finally:
         signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = previous_hook
 
 
 def _ingest(
