@@ -176,6 +176,14 @@ def cli() -> None:
 
     Reads plans and measures (txt, pdf, html, docx), finds their targets,
     responsible units and funding clauses, and answers questions about them.
+    Start with `policykb build`, then ask; `policykb COMMAND --help` shows
+    each command's options.
+
+    \b
+    Examples:
+      policykb build
+      policykb who 绿色工厂 --city 重庆
+      policykb compare 重庆 青岛 成都 --format html -o 比较.html
     """
 
 
@@ -297,6 +305,7 @@ def extract(file: Path, as_json: bool) -> None:
 
 ROLE_CHOICES = {"lead": "lead", "support": "support", "implement": "implement", "responsible": "responsible"}
 ROLE_CHOICES.update({"牵头": "lead", "配合": "support", "落实": "implement", "负责": "responsible"})
+ROLE_NAMES = {role: name for name, role in ROLE_CHOICES.items() if not name.isascii()}  # lead → 牵头
 city_option = click.option("--city", default=None, help="Only this city or province, e.g. 重庆 or 青岛.")
 
 
@@ -313,9 +322,10 @@ def _task_line(task: dict[str, Any]) -> str:
 @kb_option
 @output_options
 def who(query: tuple[str, ...], city: str | None, kb_path: Path | None, as_json: bool, csv_path: Path | None) -> None:
-    """Who is responsible for the tasks about QUERY: units by agency and role, each with its tasks.
+    """Who is responsible for the tasks about QUERY.
 
-    A task matches when its heading or text holds every word of QUERY.
+    Lists the units by agency and role, each with its tasks. A task matches
+    when its heading or text holds every word of QUERY.
 
     Example: policykb who 绿色工厂 --city 重庆
     """
@@ -349,7 +359,9 @@ def who(query: tuple[str, ...], city: str | None, kb_path: Path | None, as_json:
 def duties(
     agency: str, city: str | None, role: str | None, kb_path: Path | None, as_json: bool, csv_path: Path | None
 ) -> None:
-    """Every task of AGENCY, by role. AGENCY may be its full name or any way documents write it.
+    """Every task of AGENCY, by role.
+
+    AGENCY may be its full name or any way documents write it (市财政局).
 
     Example: policykb duties 市财政局 --city 青岛
     """
@@ -416,8 +428,9 @@ def _chain_tree(item: dict[str, Any]) -> Any:
 @kb_option
 @json_option
 def chain(task_or_agency: tuple[str, ...], city: str | None, limit: int, kb_path: Path | None, as_json: bool) -> None:
-    """The responsibility chain of a task (words from it) or of an agency's tasks, as a tree.
+    """Show who answers for a task, from issuer to units, as a tree.
 
+    TASK_OR_AGENCY is words from a task, or an agency's name (then its tasks).
     Issuing body → document (→ the notice that forwarded it) → task → lead,
     support and implementing units, and the documents it cites upward.
 
@@ -451,16 +464,16 @@ def _amount(value: object, unit: str) -> str:
     if not isinstance(value, (int, float)):
         return ""
     if unit == "元" and value >= 1e8:
-        return f"{value / 1e8:g}亿元"
+        return f"{round(value / 1e8, 8):.12g}亿元"
     if unit == "元" and value >= 1e4:
-        return f"{value / 1e4:g}万元"
-    return f"{value:g}{unit}"
+        return f"{round(value / 1e4, 8):.12g}万元"
+    return f"{value:.12g}{unit}"
 
 
 def _target_value(row: dict[str, Any]) -> str:
     unit = row.get("unit") or ""
     if row.get("comparator") == "range" and row.get("value_max") is not None:
-        return f"{_amount(row.get('value'), unit)}–{_amount(row['value_max'], unit)}"
+        return f"{_amount(row.get('value'), unit)}—{_amount(row['value_max'], unit)}"
     return COMPARATOR_SIGNS.get(row.get("comparator") or "", "") + _amount(row.get("value"), unit)
 
 
@@ -473,7 +486,11 @@ def _target_value(row: dict[str, Any]) -> str:
 def targets(
     city: str | None, year: int | None, metric: str | None, kb_path: Path | None, as_json: bool, csv_path: Path | None
 ) -> None:
-    """List numeric targets with their document, section and source sentence.
+    """List numeric targets with their source sentences.
+
+    Each row names the document and section the target was read from.
+
+    Money is shown in 万元/亿元 as documents write it; --json gives base units (元).
 
     Example: policykb targets --city 重庆 --year 2027
     """
@@ -526,7 +543,9 @@ def funding(
     as_json: bool,
     csv_path: Path | None,
 ) -> None:
-    """List funding clauses (subsidies, awards, interest discounts) with their source sentence.
+    """List funding clauses (subsidies, awards, interest discounts).
+
+    Each with its rate, cap, amount, condition and source sentence.
 
     Example: policykb funding --instrument 贴息 --min-cap 100万
     """
@@ -548,6 +567,7 @@ def funding(
         ("shown_rate", "比例"),
         ("shown_cap", "上限"),
         ("shown_amount", "金额"),
+        ("per", "计算口径"),
         ("condition", "条件"),
         ("text", "原文"),
     ]
@@ -556,7 +576,10 @@ def funding(
 
 @cli.group()
 def graph() -> None:
-    """The graph of agencies, documents, tasks and facts."""
+    """The graph of agencies, documents, tasks and facts.
+
+    Example: policykb graph export --format gexf -o policy.gexf
+    """
 
 
 @graph.command("export")
@@ -577,7 +600,7 @@ def graph() -> None:
 )
 @kb_option
 def graph_export(fmt: str, output: Path | None, kb_path: Path | None) -> None:
-    """Write the knowledge base's graph for Gephi, Cytoscape or a notebook.
+    """Write the graph for Gephi, Cytoscape or a notebook.
 
     Example: policykb graph export --format gexf -o policy.gexf
     """
@@ -614,8 +637,9 @@ def graph_export(fmt: str, output: Path | None, kb_path: Path | None) -> None:
 def compare(
     plans: tuple[str, ...], year: int | None, fmt: str, output: Path | None, kb_path: Path | None, as_json: bool
 ) -> None:
-    """Compare plans side by side: aligned targets, funding, responsibilities, policy instruments, themes.
+    """Compare plans of several places or documents side by side.
 
+    Aligned targets, funding, responsibilities, policy instruments and themes.
     Each of PLANS is a place (重庆, 青岛, 成都, 全国) or a document id. Every row
     names the clause (c12 …) it was read from; the clauses are listed at the end.
 
@@ -766,7 +790,7 @@ def _change_summary(action: str, report: Any) -> str:
     lines.append("现有 " + "，".join(f"{label} {report.counts.get(key, 0)}" for key, label in COUNT_LABELS) + "。")
     if report.skipped:
         lines.append(f"跳过 {len(report.skipped)} 个文件：")
-        lines += [f"  {s.path}：{s.reason}" for s in report.skipped]
+        lines += [f"  {s.path}：{str(s.reason).removeprefix(f'{s.path}: ')}" for s in report.skipped]
     return "\n".join(lines)
 
 
@@ -778,7 +802,7 @@ def _change_summary(action: str, report: Any) -> str:
 def build(
     paths: tuple[Path, ...], max_mb: float, max_pages: int, timeout: float, kb_path: Path | None, as_json: bool
 ) -> None:
-    """Read every policy file under PATHS into a new knowledge base (default: the built-in corpus).
+    """Build the knowledge base from PATHS (default: corpus/).
 
     Folders are searched for .txt, .pdf, .html and .docx files. A file that
     cannot be read is reported and skipped; the rest still goes in. The old
@@ -802,9 +826,9 @@ def build(
 def add(
     files: tuple[Path, ...], max_mb: float, max_pages: int, timeout: float, kb_path: Path | None, as_json: bool
 ) -> None:
-    """Add FILES (or folders) to the knowledge base; a changed file replaces its old facts.
+    """Add FILES (or folders) to the knowledge base.
 
-    Adding a file that has not changed since it went in changes nothing.
+    A changed file replaces its old facts. Adding a file that has not changed since it went in changes nothing.
     Exit status: 0 all files added or unchanged, 3 some skipped.
 
     Example: policykb add 新文件/重庆市技改政策.pdf
@@ -821,7 +845,7 @@ def add(
 @kb_option
 @json_option
 def remove(files: tuple[Path, ...], kb_path: Path | None, as_json: bool) -> None:
-    """Take FILES and every fact read from them out of the knowledge base.
+    """Take FILES and their facts out of the knowledge base.
 
     Exit status: 0 all removed, 3 some were not in the knowledge base.
 
@@ -847,7 +871,8 @@ def _styled_snippet(snippet: str) -> str:
 def _fact_line(fact: dict[str, Any]) -> str:
     kind = fact.get("kind")
     if kind == "responsibility":
-        return f"责任单位：{fact.get('agency')}（{fact.get('role')}）"
+        role = ROLE_NAMES.get(str(fact.get("role")), fact.get("role"))
+        return f"责任单位：{fact.get('agency')}（{role}）"
     label = {"target": "目标", "funding": "资金", "citation": "引用"}.get(str(kind), str(kind))
     return f"{label}：{fact.get('text') or fact.get('title') or ''}"
 
@@ -892,7 +917,7 @@ def search(
     as_json: bool,
     csv_path: Path | None,
 ) -> None:
-    """Find the clauses about QUERY, best first (BM25F), with the facts each one states.
+    """Find the clauses about QUERY, best first, with their facts.
 
     Words must all occur; put a phrase in quotes ('"智能工厂"'); OR and NOT work
     too (贴息 OR 补助).
@@ -907,10 +932,12 @@ def search(
     except PolicyKBError as exc:
         _fail(exc)
     rows = [hit.to_dict() for hit in hits]
-    if csv_path is not None or as_json:
-        emit_rows(rows, SEARCH_COLUMNS, as_json=as_json, csv_path=csv_path)
-        if as_json:
-            return
+    if as_json:
+        emit_rows(rows, SEARCH_COLUMNS, as_json=True, csv_path=csv_path)
+        return
+    if csv_path is not None:
+        write_csv(rows, SEARCH_COLUMNS, csv_path)
+        click.echo(f"已写入 {len(rows)} 行到 {csv_path}", err=True)
     if not hits:
         click.echo(f"没有找到与“{text}”相关的条文。")
         return
@@ -931,7 +958,10 @@ def search(
 @kb_option
 @json_option
 def check(kb_path: Path | None, as_json: bool) -> None:
-    """Verify the knowledge base: database integrity, spans, search index and graph agree with the facts.
+    """Verify that the knowledge base is whole and consistent.
+
+    Checks database integrity, that every span gives back its text, and that
+    the search index and the graph agree with the facts.
 
     Exit status: 0 all good, 1 problems found (each is listed).
 
@@ -966,7 +996,7 @@ def check(kb_path: Path | None, as_json: bool) -> None:
 @kb_option
 @json_option
 def stats(kb_path: Path | None, as_json: bool) -> None:
-    """How many files, documents, sections, targets, responsibilities and funding clauses the KB holds.
+    """Count the files, documents and facts in the knowledge base.
 
     Example: policykb stats
     """
