@@ -54,6 +54,8 @@ THRESHOLD_BEFORE = re.compile(rf"(?:{_alternation(CUES['threshold_before'])})\s*
 THRESHOLD_AFTER = re.compile(rf"^\s*(?:{_alternation(CUES['threshold_after'])})")
 FLOOR_BEFORE = re.compile(rf"(?:{_alternation(CUES['floor_before'])})\s*$")
 CAP_BEFORE = re.compile(rf"(?:{_alternation(CUES['cap'])})\s*$")
+# 单个展位支持不超过5万元: a weak instrument word right before a maximum names the grant.
+WEAK_CAPPED = re.compile(rf"(?:{_alternation(CUES['weak_instrument'])})\S{{0,2}}?(?:{_alternation(CUES['cap'])})\s*$")
 CEILING_AFTER = re.compile(rf"^\s*(?:{_alternation(CUES['ceiling_after'])})")
 RANGE_DASH = re.compile(r"^\s*[—–\-－~～至到]\s*$")
 SCHEDULE = re.compile(rf"(?:{_alternation(CUES['schedule'])})\s*$")
@@ -69,7 +71,7 @@ LIST_GLUE = re.compile(r"^\s*(?:、|和|及|或|与|,|，)?\s*$")
 # Money: 2000万元, 1000万—3000万元 (a range: its top is the cap), 100万 (no 元 after a multiplier).
 MONEY = re.compile(
     rf"(?:(?P<lo>{NUMBER})(?:万亿|万|亿)?元?\s*[—–\-－~～至到]\s*)?(?P<num>{NUMBER})(?P<mult>万亿|万|亿)?元"
-    rf"|(?P<num2>{NUMBER})(?P<mult2>万亿|万|亿)(?![\u4e00-\u9fff\d%％])"
+    rf"|(?P<num2>{NUMBER})(?P<mult2>万亿|万|亿)(?:人民币|(?![\u4e00-\u9fff\d%％]))"
 )
 # 对 opening the phrase that names who may claim (对投资…的企业), not 对接/针对/对标.
 FOR_WHOM = re.compile(r"(?<![针相绝面应核])对(?![接标外于照口比象])")
@@ -142,7 +144,12 @@ def _in_condition_zone(clause: str, pos: int) -> bool:
 
 
 def _quantities(
-    text: str, clause: tuple[int, int], next_group: int, after_rate: bool = False, led: bool = False
+    text: str,
+    clause: tuple[int, int],
+    next_group: int,
+    after_rate: bool = False,
+    led: bool = False,
+    after_grant: bool = False,
 ) -> list[Quantity]:
     """The grant quantities of one clause (none when it names no instrument or is a tax/fee rule).
 
@@ -184,8 +191,10 @@ def _quantities(
         rest = after[slash.end() :] if slash else after
         if hint != "percent" and rest.startswith("的") and not named_before and not ANY_INSTRUMENT.search(rest[1:8]):
             continue  # 1亿元的企业: the amount describes who may claim
-        capping = after_rate and hint == "money" and CAP.search(between) is not None  # …，最高不超过500万元
-        if not strong and not capping and not WEAK_INSTRUMENT.match(rest):
+        # …，最高不超过500万元 / 补贴不超过1万元，全年累计不超过5万元: a maximum of the grant just read
+        capping = (after_rate or after_grant) and hint == "money" and CAP.search(between) is not None
+        weak_capped = hint == "money" and WEAK_CAPPED.search(before) is not None
+        if not strong and not capping and not weak_capped and not WEAK_INSTRUMENT.match(rest):
             continue
         glued = last_kind is not None and LIST_GLUE.match(between) is not None
         if hint == "percent":
@@ -269,6 +278,8 @@ def _instrument(text: str, q: Quantity, sentence_start: int, sentence_end: int) 
         if granted:
             return granted.group()
     weak = WEAK_INSTRUMENT_WORD.search(text, q.end, b)
+    if weak is None and WEAK_CAPPED.search(text, a, q.start):
+        weak = WEAK_INSTRUMENT_WORD.search(text, a, q.start)  # 单个展位支持不超过5万元
     for start in (a, sentence_start):
         before = None
         for m in INSTRUMENT.finditer(text, start, q.start):
@@ -286,9 +297,13 @@ def _per(text: str, grant: Grant, span: tuple[int, int], sentence_start: int) ->
         slash = PER_SLASH.match(text, q.end, min(q.end + 3, len(text)))
         if slash:
             return slash.group(1)
-    own = PER.search(text, span[0], span[1])
+    capped = next((q for q in grant.quantities if q.kind == "cap"), grant.quantities[0])
+    own = list(PER.finditer(text, span[0], span[1]))
+    before_cap = [m for m in own if m.end() <= capped.start]
+    if before_cap:
+        return before_cap[-1].group()  # …70%补贴（每个展会…，每个标准展位最高5000元）: the unit the maximum is per
     if own:
-        return own.group()
+        return own[0].group()
     earlier = list(PER.finditer(text, sentence_start, span[0]))
     return earlier[-1].group() if earlier else None
 
@@ -362,7 +377,7 @@ def find_funding(text: str, doc: Document) -> list[Funding]:
             led = previous is not None and _leads_in(text, previous, clause[0])
             led = led or (allocated and ALLOCATION_PART.match(text, clause[0]) is not None)
             led = led or _feeds_next(text, clause, clauses[i + 1] if i + 1 < len(clauses) else None)
-            quantities.extend(_quantities(text, clause, next_group, after_rate, led))
+            quantities.extend(_quantities(text, clause, next_group, after_rate, led, bool(quantities)))
             allocated = allocated or ALLOCATION.search(text, clause[0], clause[1]) is not None
             previous = clause
         if not quantities:
