@@ -139,22 +139,23 @@ def search(
         hits.formatter = _Marks()
         hits.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
         for rank, hit in enumerate(hits, start=1):
-            snippet = hit.highlights("body", top=2) or hit["body"][:160]
+            stored = hit.fields()
+            snippet = hit.highlights("body", top=2) or stored["body"][:160]
             results.append(
                 SearchResult(
                     rank=rank,
                     score=round(hit.score, 3),
-                    clause_id=hit["clause_id"],
-                    doc_id=hit["doc_id"],
-                    title=hit.get("title", ""),
-                    section_path=hit.get("heading", ""),
-                    jurisdiction=hit.get("jurisdiction"),
-                    year=hit.get("year", ""),
-                    span=(hit["start"], hit["end"]),
-                    text=hit["body"],
+                    clause_id=stored["clause_id"],
+                    doc_id=stored["doc_id"],
+                    title=stored.get("title", ""),
+                    section_path=stored.get("heading", ""),
+                    jurisdiction=stored.get("jurisdiction"),
+                    year=stored.get("year", ""),
+                    span=(stored["start"], stored["end"]),
+                    text=stored["body"],
                     snippet=snippet,
-                    agencies=[a for a in hit.get("agencies", "").split(",") if a],
-                    facts=kb.facts_in(hit["doc_id"], hit["start"], hit["end"]),
+                    agencies=[a for a in stored.get("agencies", "").split(",") if a],
+                    facts=kb.facts_in(stored["doc_id"], stored["start"], stored["end"]),
                 )
             )
     return results
