@@ -294,9 +294,35 @@ def extract(file: Path, as_json: bool) -> None:
     if as_json:
         _print_json(result.to_dict())
         return
+    if not result.documents:
+        click.echo(f"{file}: 没有找到政策文件（只有网页栏目、新闻或无标题的文字）。")
     for doc in result.documents:
         click.echo(f"== {doc.title or '(无标题)'}")
         click.echo(f"   目标 {len(doc.targets)}  责任单位 {len(doc.responsibilities)}  资金条款 {len(doc.funding)}")
+        _print_facts(doc)
+    if result.documents:
+        click.echo("位置 = 字符区间，对应 `policykb text FILE` 输出的文字；--json 给出全部字段。")
+
+
+def _print_facts(doc: Any) -> None:
+    """One document's targets, responsible units and funding clauses as tables, each row naming its section."""
+    sections = {s.id: f"{s.number or ''}{'、' * (s.number or '').isnumeric()}{s.heading}" for s in doc.sections}
+
+    def row(fact: Any, **shown: Any) -> dict[str, Any]:
+        return {**asdict(fact), "where": sections.get(fact.section or "", "(全文)"), **shown}
+
+    targets = [row(t, shown_value=_target_value(asdict(t))) for t in doc.targets]
+    units = [row(r, role_label=ROLE_NAMES.get(r.role, r.role)) for r in doc.responsibilities]
+    funding = [_show_funding(row(f)) for f in doc.funding]
+    source = [("text", "原文"), ("span", "位置")]
+    tables = [
+        ("目标", targets, [("metric", "指标"), ("shown_value", "目标值"), ("year", "年份"), *source]),
+        ("责任单位", units, [("agency", "单位"), ("role_label", "角色"), ("as_written", "原文写法"), ("span", "位置")]),
+        ("资金条款", funding, [("instrument", "方式"), *FUNDING_AMOUNTS, ("condition", "条件"), *source]),
+    ]
+    for title, rows, columns in tables:
+        if rows:
+            print_table(rows, [("where", "章节"), *columns], title=title)
 
 
 # ---------------------------------------------------------------------------
@@ -527,6 +553,17 @@ def _money_option(ctx: click.Context, param: click.Parameter, value: str | None)
         raise click.BadParameter(f"{value!r} is not an amount; write e.g. 2000000, 200万 or 1亿") from None
 
 
+FUNDING_AMOUNTS = [("shown_rate", "比例"), ("shown_cap", "上限"), ("shown_amount", "金额"), ("per", "计算口径")]
+
+
+def _show_funding(row: dict[str, Any]) -> dict[str, Any]:
+    """Add the display forms of a funding row: rate as 20%, cap and amount in 万元/亿元."""
+    row["shown_rate"] = f"{row['rate']:g}%" if isinstance(row.get("rate"), (int, float)) else ""
+    row["shown_cap"] = _amount(row.get("cap"), "元")
+    row["shown_amount"] = _amount(row.get("amount"), "元")
+    return row
+
+
 @cli.command()
 @city_option
 @click.option("--year", type=int, default=None, help="Only clauses of documents issued in this year.")
@@ -556,18 +593,13 @@ def funding(
     except PolicyKBError as exc:
         _fail(exc)
     for row in rows:
-        row["shown_rate"] = f"{row['rate']:g}%" if isinstance(row.get("rate"), (int, float)) else ""
-        row["shown_cap"] = _amount(row.get("cap"), "元")
-        row["shown_amount"] = _amount(row.get("amount"), "元")
+        _show_funding(row)
     columns = [
         ("jurisdiction", "地区"),
         ("title", "文件"),
         ("section", "章节"),
         ("instrument", "方式"),
-        ("shown_rate", "比例"),
-        ("shown_cap", "上限"),
-        ("shown_amount", "金额"),
-        ("per", "计算口径"),
+        *FUNDING_AMOUNTS,
         ("condition", "条件"),
         ("text", "原文"),
     ]
