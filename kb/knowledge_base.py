@@ -12,13 +12,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from kb import layout, store
 from kb.places import place_key
 from model import Document, KnowledgeBaseError
 
 if TYPE_CHECKING:
+    import networkx as nx  # imported by graph() only: search and stats need no graph
+
     from kb.search import SearchResult
 
 
@@ -65,9 +65,9 @@ class KnowledgeBase:
 
     def graph(self) -> nx.MultiDiGraph:
         if self._graph is None:
-            from graph.build import load_graph
+            from kb import graphfile
 
-            self._graph = load_graph(self.generation / layout.GRAPH_NAME)
+            self._graph = graphfile.load(self.generation / layout.GRAPH_NAME)
         return self._graph
 
     def source_text(self, doc_id: str) -> str:

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from filelock import FileLock, Timeout
 
-from kb import index, layout, store
+from kb import graphfile, index, layout, store
 from kb.clauses import clauses_of
 from kb.ingest import (
     Extracted,
@@ -132,7 +132,9 @@ class _Generation:
         self.conn.commit()
         self.writer.commit(optimize=True)
         documents = store.load_documents(self.conn)
-        save_graph(build_graph(documents), self.path / layout.GRAPH_NAME)
+        g = build_graph(documents)
+        save_graph(g, self.path / layout.GRAPH_NAME)
+        graphfile.save_copy(g, self.path / layout.GRAPH_NAME)
         write_vocabulary(index.vocabulary(self.ix), self.path / layout.VOCAB_NAME)
         counts = store.counts(self.conn)
         self.conn.close()
