@@ -18,8 +18,10 @@ from kb.places import place_key
 from kb.tokenizer import analyzer
 from model import Document, KnowledgeBaseError
 
-SEARCH_FIELDS = ("body", "heading", "title")
-FIELD_BOOSTS = {"body": 1.0, "heading": 0.4, "title": 0.2}
+SEARCH_FIELDS = ("body", "facts", "heading", "title")
+# "facts" repeats the words of the targets and funding clauses a clause states, so a clause that
+# grants 贴息 outranks one that only mentions it.
+FIELD_BOOSTS = {"body": 1.0, "facts": 1.0, "heading": 0.4, "title": 0.2}
 LIMIT_MB = 128
 
 
@@ -31,6 +33,7 @@ def schema() -> Schema:
         title=TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["title"]),
         heading=TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["heading"]),
         body=TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
+        facts=TEXT(analyzer=ana, phrase=False, field_boost=FIELD_BOOSTS["facts"]),
         city=ID(stored=True),
         jurisdiction=STORED,
         year=ID(stored=True),
@@ -61,6 +64,19 @@ def writer(ix: whoosh_index.Index) -> IndexWriter:
     return ix.writer(limitmb=LIMIT_MB)
 
 
+def _fact_words(doc: Document, clause: Clause) -> str:
+    """The instruments, metrics and texts of the funding clauses and targets inside ``clause``."""
+    start, end = clause.span
+    words: list[str] = []
+    for f in doc.funding:
+        if f.span[0] < end and start < f.span[1]:
+            words += [f.instrument, f.text]
+    for t in doc.targets:
+        if t.span[0] < end and start < t.span[1]:
+            words += [t.metric, t.text]
+    return "\n".join(w for w in words if w)
+
+
 def add_clauses(w: IndexWriter, doc: Document, clauses: list[Clause]) -> None:
     year = doc.date[:4] if doc.date and doc.date[:4].isdigit() else ""
     for c in clauses:
@@ -70,6 +86,7 @@ def add_clauses(w: IndexWriter, doc: Document, clauses: list[Clause]) -> None:
             title=doc.title or "",
             heading=c.section_path,
             body=c.text,
+            facts=_fact_words(doc, c),
             city=place_key(doc.jurisdiction),
             jurisdiction=doc.jurisdiction,
             year=year,

@@ -50,6 +50,7 @@ jieba.setLogLevel(logging.WARNING)
 _BRACKETS = re.compile(r"[()（）【】\[\]《》“”\"'\s]")
 _lock = threading.Lock()
 _segmenter: jieba.Tokenizer | None = None
+_vocabulary_path: Path | None = None
 
 
 def policy_words() -> list[str]:
@@ -106,9 +107,12 @@ def vocabulary_segmenter(path: Path) -> jieba.Tokenizer:
 
 def use_vocabulary(path: Path) -> None:
     """Segment from now on with the small dictionary of one index generation."""
-    global _segmenter
+    global _segmenter, _vocabulary_path
     with _lock:
+        if _vocabulary_path == path and _segmenter is not None and _segmenter is not _full:
+            return
         _segmenter = vocabulary_segmenter(path)
+        _vocabulary_path = path
         _memo.clear()
 
 
