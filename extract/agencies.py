@@ -127,37 +127,72 @@ def is_collective(written: str) -> bool:
     return written.startswith(tuple(r["collective_prefixes"])) or any(m in written for m in r["collective_markers"])
 
 
+def _level_place(level: str, place: str) -> str | None:
+    """The place a qualifier level names in a document of ``place``: the province for 省X, the place itself
+    for 市X in a city's document (区X in a district's…), else None (市X in a province's document names no city)."""
+    if level == "province":
+        return province_of(place)
+    endings = tuple(rules()["level_places"].get(level, []))
+    if not place.endswith(endings) or place.endswith("自治区"):
+        return None
+    return place
+
+
 def _qualify(written: str, place: str) -> tuple[str, str] | None:
     """``市财政局`` in 青岛市 → (``青岛市财政局``, 青岛市) by the prefix rules; None when no rule fits."""
     r = rules()
-    if written.startswith(tuple(r.get("except_prefixes", []))):
+    if written.startswith(tuple(r["except_prefixes"])) and not written.startswith(tuple(r["except_overrides"])):
         return None
-    province = province_of(place)
     for rule in r["qualifiers"]:
         if not written.startswith(rule["prefix"]):
             continue
-        if rule["level"] == "city":
-            if not place.endswith("市"):
-                return None  # a province's document: 市X names no known city
-            return rule["replace"].format(city=place) + written[len(rule["prefix"]) :], place
-        if province is None:
+        at = _level_place(rule["level"], place)
+        if at is None:
             return None
-        return rule["replace"].format(province=province) + written[len(rule["prefix"]) :], province
+        filled = rule["replace"].format(city=at, province=at, place=at)
+        return filled + written[len(rule["prefix"]) :], at
     return None
 
 
-def canonical_agency(written: str, jurisdiction: str | None) -> tuple[str, str | None]:
+def level_of(written: str) -> str | None:
+    """The level word a written name opens with (``省`` of 省发展改革委), or None for a bare name (交通运输厅)."""
+    key = name_key(written)
+    r = rules()
+    if is_collective(key) or (
+        key.startswith(tuple(r["except_prefixes"])) and not key.startswith(tuple(r["except_overrides"]))
+    ):
+        return None
+    return next((w for w in sorted(rules()["level_words"], key=len, reverse=True) if key.startswith(w)), None)
+
+
+def _carried(key: str, level: str | None) -> str | None:
+    """A bare department name with the level of the unit listed before it (交通运输厅 after 省发展改革委)."""
+    if not level or level_of(key) or is_collective(key) or place_in(key):
+        return None
+    if not key.endswith(tuple(rules()["carry_suffixes"])):
+        return None
+    return level + key
+
+
+def canonical_agency(written: str, jurisdiction: str | None, level: str | None = None) -> tuple[str, str | None]:
     """The canonical full name of a written unit and the place it belongs to.
 
     ``jurisdiction`` is the document's place (``重庆市``, ``重庆``, ``全国`` or None).
     Known short forms come from data; otherwise 市X/省X are qualified by the
     document's place, a place written in the name gives its own place, and
-    anything else keeps its written name.
+    anything else keeps its written name. ``level`` is the level word of the
+    unit listed before this one (``省`` of 省发展改革委): a bare department
+    name after it (交通运输厅) is read at that level.
     """
     place = place_name(jurisdiction)
     key = name_key(written)
     if is_collective(key):
         return key, place
+    carried = _carried(key, level) if place and place != NATIONAL else None
+    if carried:
+        found = canonical_agency(carried, place)
+        if found[0] != carried:
+            return found
     for jur in (place, NATIONAL):
         record = _index().get((jur, key)) if jur else None
         if record:

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from extract.unit_names import OPENERS, Written, balanced_end, read_units, split_top
+from extract.unit_names import CLOSERS, OPENERS, Written, balanced_end, read_units, split_top
 from model import Role
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -43,6 +43,7 @@ def cues() -> dict[str, Any]:
         rf"(?m)(?:^|(?<=[。；;]))[ \t\u3000]*(?:【(?:{label_alt})】|(?:{label_alt})\s*[:：])"
     )
     raw["convention_res"] = [(re.compile(c["pattern"]), c["kind"]) for c in raw["conventions"]]
+    raw["trim_tail_re"] = re.compile(raw["trim_tail"])
     raw["inheritance_re"] = re.compile(raw["inheritance"])
     raw["all_tasks_re"] = re.compile(raw["all_tasks"])
     raw["tail_words"] = sorted(
@@ -90,6 +91,10 @@ def _role_words(group: str) -> tuple[str, Role | None]:
                 role = role or word_role
                 changed = True
                 break
+        else:
+            tail = cues()["trim_tail_re"].search(stripped)
+            if tail and tail.start() > 0:
+                stripped, changed = stripped[: tail.start()], True
         group = stripped
     return group, role
 
@@ -134,6 +139,7 @@ def read_note(text: str, note: Note) -> None:
             if label:  # 牵头单位：A，配合单位：B
                 role = c["labels"][label["label"] or label["boxed"]]
                 group, g_at = group[label.end() :], g_at + label.end()
+            group = _without_rule_bracket(group, note)
             words = group.strip()
             if not words or OTHER_FIELD.match(group):
                 continue
@@ -169,6 +175,30 @@ def read_note(text: str, note: Note) -> None:
         note.inherited += [(u, stated_of.get(id(u)) or "responsible") for u in same_below]
 
 
+def _without_rule_bracket(group: str, note: Note) -> str:
+    """A unit list without a closing bracket that states the note's rules, which go to the note.
+
+    ``市发改委、市经信局（列第一位为牵头单位，下同）`` → the two units; the note gets the convention.
+    """
+    stripped = group.rstrip(" \t\u3000")
+    if not stripped or stripped[-1] not in CLOSERS:
+        return group
+    depth = 0
+    for i in range(len(stripped) - 1, -1, -1):
+        depth += stripped[i] in CLOSERS
+        depth -= stripped[i] in OPENERS
+        if depth == 0:
+            break
+    parts = [p.strip() for p, _ in split_top(stripped[i + 1 : -1], 0, "，,；;")]
+    if i == 0 or not any(_is_rule_clause(p) for p in parts):
+        return group
+    for part in parts:
+        kind = next((k for pattern, k in cues()["convention_res"] if pattern.search(part)), None)
+        note.convention = kind or note.convention
+        note.carries = note.carries or part in cues()["carry_forward"]
+    return group[:i]
+
+
 def _is_rule_clause(words: str) -> bool:
     """A clause that names no unit: a convention, 下同, or 不再重复列出."""
     c = cues()
@@ -197,7 +227,8 @@ def _looks_like_note(text: str, start: int, end: int) -> bool:
         if not units or not all(u.whole for u in units):
             return False
     last = groups[-1]
-    return _role_words(last)[0] != last and (last.endswith("负责") or _role_words(last)[1] is not None)
+    names, role = _role_words(last)
+    return names != last and ("负责" in last[len(names) :] or role is not None)
 
 
 def find_notes(text: str, start: int, end: int) -> list[Note]:

@@ -9,22 +9,25 @@ to later tasks, and makes the agency name canonical (:mod:`extract.agencies`).
 
 from __future__ import annotations
 
-from extract.agencies import canonical_agency, place_in, place_name
+from extract.agencies import canonical_agency, level_of, place_in, place_name
 from extract.locate import innermost_section
 from extract.resp_notes import Note, NoteUnit, cues, find_notes
 from extract.resp_tables import find_table_notes
 from extract.unit_names import Written
 from model import Document, Responsibility, Role, Section
 
+HEAD_CHARS = 200  # how far into a document its place may be named when the structure reader found none
+
 
 def _document_place(text: str, doc: Document) -> str | None:
     """The document's place: the structure reader's, else the first place its title names."""
     if doc.jurisdiction:
         return place_name(doc.jurisdiction)
-    head = doc.title or text[doc.span[0] : doc.span[0] + 200]
+    head = doc.title or text[doc.span[0] : doc.span[0] + HEAD_CHARS]
     if "国务院" in head or head.startswith(("中共中央", "国家")):
         return "全国"
-    return place_in(head)
+    # a title that names no place (市政府工作报告重点工作责任分解): the lines just below it may (丽水市政府)
+    return place_in(head) or place_in(text[doc.span[0] : doc.span[0] + HEAD_CHARS])
 
 
 def _conventions(text: str, doc: Document, notes: list[Note]) -> list[tuple[int, str]]:
@@ -83,12 +86,12 @@ def find_responsibilities(text: str, doc: Document) -> list[Responsibility]:
     out: list[Responsibility] = []
     seen: set[tuple[str | None, str, str]] = set()
 
-    def add(section: Section | None, unit: Written, role: Role) -> None:
+    def add(section: Section | None, unit: Written, role: Role, level: str | None = None) -> None:
         key = (section.id if section else None, unit.name, role)
         if key in seen:
             return
         seen.add(key)
-        agency, jurisdiction = canonical_agency(unit.name, place)
+        agency, jurisdiction = canonical_agency(unit.name, place, level)
         out.append(Responsibility(key[0], agency, unit.name, jurisdiction, role, unit.span))
 
     inherited: list[tuple[Section, Written, Role]] = []
@@ -96,8 +99,10 @@ def find_responsibilities(text: str, doc: Document) -> list[Responsibility]:
     for note in notes:
         section = _task_of(doc, note, _own_line(text, note), starts)
         convention = note.convention or next((k for at, k in reversed(held) if at <= note.start), None)
+        level = None  # the level word written last in the note (省 of 省发展改革委), for bare names after it
         for position, unit in enumerate(note.units):
-            add(section, unit.unit, _role(unit, convention, position))
+            add(section, unit.unit, _role(unit, convention, position), level)
+            level = level_of(unit.unit.name) or level
         if section:
             inherited += [(section, unit, role) for unit, role in note.inherited]
     for origin, unit, role in inherited:

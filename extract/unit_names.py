@@ -96,7 +96,16 @@ def _strip(words: str, at: int) -> tuple[str, int]:
             if words.endswith(word) and len(words) > len(word):
                 words, changed = words[: -len(word)].rstrip(SPACE), True
                 break
+        tail = _trim_tail().search(words)
+        if tail and tail.start() > 0:
+            words, changed = words[: tail.start()].rstrip(SPACE), True
     return words, at
+
+
+@cache
+def _trim_tail() -> re.Pattern[str]:
+    """List words naming the unnamed rest of a list (等省有关部门), from ``resp_cues.json``."""
+    return re.compile(_cues()["trim_tail"])
 
 
 def is_whole(name: str) -> bool:

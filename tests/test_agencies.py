@@ -34,6 +34,17 @@ from extract.agencies import canonical_agency, is_collective, known_agencies, pl
         ("市财政局", None, "市财政局", None),
         ("市财政局", "四川省", "市财政局", "四川省"),
         ("两江新区管委会", "重庆市", "两江新区管委会", "重庆市"),
+        # a level word followed by a unit that opens like another level word (省 + 市场监管局)
+        ("省市场监管局", "四川省", "四川省市场监管局", "四川省"),
+        ("省市两级有关部门", "四川省", "省市两级有关部门", "四川省"),
+        # districts, counties, prefectures and autonomous regions qualify their own units
+        ("区发改局", "立山区", "立山区发改局", "立山区"),
+        ("县委组织部", "平和县", "中共平和县委组织部", "平和县"),
+        ("州发展改革委", "恩施土家族苗族自治州", "恩施土家族苗族自治州发展改革委", "恩施土家族苗族自治州"),
+        ("自治区财政厅", "广西壮族自治区", "广西壮族自治区财政厅", "广西壮族自治区"),
+        ("区县政府", "立山区", "区县政府", "立山区"),
+        # a prefecture-level city from the division codes knows its province
+        ("省财政厅", "丽水市", "浙江省财政厅", "浙江省"),
     ],
 )
 def test_canonical_agency(written: str, jurisdiction: str | None, canonical: str, unit_place: str | None) -> None:
@@ -47,6 +58,9 @@ def test_canonical_agency(written: str, jurisdiction: str | None, canonical: str
         ("各电信运营商", True),
         ("市级有关部门和单位", True),
         ("有关区县政府", True),
+        ("区直各部门", True),
+        ("全区经济运行各专班", True),
+        ("市直有关单位", True),
         ("市财政局", False),
         ("两江新区管委会", False),
     ],

@@ -338,3 +338,96 @@ def test_seed_roles(name: str, roles: dict[str, int]) -> None:
     items = [(doc, r) for doc in extraction.documents for r in doc.responsibilities]
     assert Counter(r.role for _, r in items) == Counter(roles)
     assert all(doc.span[0] <= r.span[0] < r.span[1] <= doc.span[1] for doc, r in items)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 分别牵头: every unit so marked leads; 分别 is not part of a name
+        ("（一）甲。（责任单位：市人社局、市农业局分别牵头）", [("市人社局", L), ("市农业局", L)]),
+        # a heading's own note: 由…牵头实施 names the lead of that task
+        ("（一）科技政策（由市科技局牵头实施）。支持研发。", [("市科技局", L)]),
+        ("（一）扩大投资（市发改委牵头推进）。保障用地。", [("市发改委", L)]),
+        # list words naming the rest of the list, with a level word, are trimmed
+        (
+            "（一）甲。（省发改委、水利厅、能源局等省有关部门和各地市人民政府按职责分工负责）",
+            [("省发改委", R), ("水利厅", R), ("能源局", R), ("各地市人民政府", R)],
+        ),
+        ("（一）甲。（市商务局、市财政局等市直相关单位负责）", [("市商务局", R), ("市财政局", R)]),
+        # 会同 joins two whole units
+        ("（一）甲。（市发改委会同市财政局负责）", [("市发改委", R), ("市财政局", R)]),
+        # 负责落实 is no part of a name; 落实 alone tells units to carry out
+        ("（一）甲。（市住建局负责落实）", [("市住建局", R)]),
+        ("（一）甲。（市交通局负责，各区县政府落实）", [("市交通局", R), ("各区县政府", IMP)]),
+        # bare 牵头/配合 labels
+        ("（一）甲。（牵头：市科技局；配合：市财政局、市税务局）", [("市科技局", L), ("市财政局", S), ("市税务局", S)]),
+    ],
+)
+def test_more_note_wordings(text: str, expected: list[tuple[str, str]]) -> None:
+    assert units(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a convention in a bracket closing a line note's unit list: first unit leads, here and below (下同)
+        (
+            "（一）甲。\n责任单位：市发改委、市经信局、市财政局（列第一位为牵头单位，下同）\n"
+            "（二）乙。\n责任单位：市商务局、市市场监管局\n",
+            {"甲": [("市发改委", L), ("市经信局", S), ("市财政局", S)], "乙": [("市商务局", L), ("市市场监管局", S)]},
+        ),
+        # a closing bracket without a rule in it stays with its unit
+        (
+            "（一）甲。\n责任单位：市经信局、市发改委（牵头）\n",
+            {"甲": [("市经信局", R), ("市发改委", L)]},
+        ),
+    ],
+)
+def test_convention_in_a_closing_bracket(text: str, expected: dict[str, list[tuple[str, str]]]) -> None:
+    assert by_task(text, "丽水市") == expected
+
+
+@pytest.mark.parametrize(
+    ("place", "note", "expected"),
+    [
+        # a province writes 省 once for a list of its own departments: bare names after it take that level
+        (
+            "广东省",
+            "省发展改革委、交通运输厅、能源局",
+            [("省发展改革委", "广东省发展改革委"), ("交通运输厅", "广东省交通运输厅"), ("能源局", "广东省能源局")],
+        ),
+        # 省市场监管局 is 省 + 市场监管局, not 省市 (two levels)
+        (
+            "四川省",
+            "省发展改革委、省市场监管局",
+            [("省发展改革委", "四川省发展改革委"), ("省市场监管局", "四川省市场监管局")],
+        ),
+        # without a level written before it a bare name is left alone (or is a central body)
+        ("全国", "发展改革委、能源局", [("发展改革委", "国家发展和改革委员会"), ("能源局", "国家能源局")]),
+        # a district's own departments
+        (
+            "立山区",
+            "区发改局、区直各部门、全区各专班",
+            [("区发改局", "立山区发改局"), ("区直各部门", "区直各部门"), ("全区各专班", "全区各专班")],
+        ),
+        # an autonomous region is not a district
+        (
+            "广西壮族自治区",
+            "自治区发展改革委、区财政局",
+            [("自治区发展改革委", "广西壮族自治区发展改革委"), ("区财政局", "区财政局")],
+        ),
+        # a prefecture-level city known from the division codes: 省X goes to its province
+        ("丽水市", "市发改委、省交通集团", [("市发改委", "丽水市发改委"), ("省交通集团", "浙江省交通集团")]),
+    ],
+)
+def test_agency_levels_in_a_note(place: str, note: str, expected: list[tuple[str, str]]) -> None:
+    text = f"（一）任务。（责任单位：{note}）"
+    assert [(r.as_written, r.agency) for r in find_responsibilities(text, document(text, place))] == expected
+
+
+def test_document_place_from_the_line_below_a_title_without_one() -> None:
+    text = "市政府重点工作责任分解\n丽水市政府\n（一）任务。（责任单位：市财政局）"
+    doc = document(text, None)
+    doc.title = "市政府重点工作责任分解"
+    [item] = find_responsibilities(text, doc)
+    assert (item.agency, item.jurisdiction) == ("丽水市财政局", "丽水市")
