@@ -191,9 +191,14 @@ def who(g: nx.MultiDiGraph, tasks: list[str]) -> list[dict[str, Any]]:
             if info not in row["tasks"]:
                 row["tasks"].append(info)
     per_agency: dict[str, int] = {}
+    first_role: dict[str, int] = {}  # with as many tasks, the units that lead come before those that support
     for row in groups.values():
         per_agency[row["agency"]] = per_agency.get(row["agency"], 0) + len(row["tasks"])
-    return sorted(groups.values(), key=lambda r: (-per_agency[r["agency"]], r["agency"], ROLE_ORDER[r["role"]]))
+        first_role[row["agency"]] = min(first_role.get(row["agency"], 99), ROLE_ORDER[row["role"]])
+    return sorted(
+        groups.values(),
+        key=lambda r: (-per_agency[r["agency"]], first_role[r["agency"]], r["agency"], ROLE_ORDER[r["role"]]),
+    )
 
 
 # --------------------------------------------------------------------------- duties
