@@ -175,3 +175,11 @@ def test_check_finds_an_index_that_disagrees_with_the_database(small_kb: tuple[P
     shutil.rmtree(gen / "index")
     result = run("check", "--kb", kb)
     assert result.exit_code == 1 and "search index" in result.output and "✗" in result.output
+
+
+def test_a_file_over_the_time_limit_is_skipped_whole(tmp_path: Path) -> None:
+    files = copy_corpus(tmp_path / "files", ("004",))
+    result = run("build", files, "--kb", tmp_path / "kb", "--timeout", "0.000001")
+    assert result.exit_code == 1
+    assert "--timeout" in result.output and "was not changed" in result.output
+    assert not (tmp_path / "kb" / "CURRENT").exists()
