@@ -37,6 +37,8 @@ def cues() -> dict[str, Any]:
     label_alt = "|".join(map(re.escape, labels))
     raw["label_at_start"] = re.compile(rf"\s*(?:【(?P<boxed>{label_alt})】\s*[:：]?|(?P<label>{label_alt})\s*[:：])\s*")
     raw["boxed_label"] = re.compile(rf"【(?:{label_alt})】")
+    # a label after spaces inside a note (牵头单位：市商务局　配合单位：市财政局) opens a new clause
+    raw["spaced_label"] = re.compile(rf"(?<=[ \t\u3000])(?:{label_alt})\s*[:：]")
     raw["bracket_label"] = re.compile(rf"[{OPENERS}]\s*(?:{label_alt})\s*[:：]")
     # unbracketed: a label opening a line or a sentence (……。责任单位：市财政局。)
     raw["line_label"] = re.compile(
@@ -113,7 +115,8 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[str, int]]:
     """The note's clauses: split at ；/。 and before a boxed label (【牵头单位】…【配合单位】…)."""
     out: list[tuple[str, int]] = []
     for clause, at in split_top(text[start:end], start, "；;。"):
-        cuts = [m.start() for m in cues()["boxed_label"].finditer(clause) if m.start() > 0]
+        labels = [*cues()["boxed_label"].finditer(clause), *cues()["spaced_label"].finditer(clause)]
+        cuts = sorted(m.start() for m in labels if m.start() > 0)
         for a, b in zip([0, *cuts], [*cuts, len(clause)], strict=True):
             out.append((clause[a:b], at + a))
     return out
@@ -231,6 +234,21 @@ def _looks_like_note(text: str, start: int, end: int) -> bool:
     return names != last and ("负责" in last[len(names) :] or role is not None)
 
 
+def _open_bracket_before(text: str, at: int, start: int) -> int | None:
+    """The bracket still open at ``at`` on its line (a label after another field of the same note), or None."""
+    line_start = max(start, text.rfind("\n", 0, at) + 1)
+    depth, opener = 0, None
+    for i in range(at - 1, line_start - 1, -1):
+        if text[i] in CLOSERS:
+            depth += 1
+        elif text[i] in OPENERS:
+            if depth == 0:
+                opener = i
+                break
+            depth -= 1
+    return opener
+
+
 def find_notes(text: str, start: int, end: int) -> list[Note]:
     """The responsibility notes between ``start`` and ``end``, in reading order."""
     c = cues()
@@ -240,9 +258,15 @@ def find_notes(text: str, start: int, end: int) -> list[Note]:
         notes[m.start()] = Note(m.start(), (m.start() + 1, close), closed)
     for m in c["line_label"].finditer(text, start, end):
         at = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t\u3000"))
-        if not any(n.start <= at < n.body[1] for n in notes.values()):
-            stop = SENTENCE_END.search(text, at, end)
-            notes[at] = Note(at, (at, stop.start() if stop else end), True)
+        if any(n.start <= at < n.body[1] for n in notes.values()):
+            continue
+        opener = _open_bracket_before(text, at, start)
+        if opener is not None:  # （责任领导：张三；牵头单位：…）: the whole bracket is the note
+            close, closed = balanced_end(text, opener, min(end, opener + NOTE_MAX))
+            notes[opener] = Note(opener, (opener + 1, close), closed)
+            continue
+        stop = SENTENCE_END.search(text, at, end)
+        notes[at] = Note(at, (at, stop.start() if stop else end), True)
     for m in re.finditer(rf"[{OPENERS}]", text[start:end]):
         at = start + m.start()
         if at in notes or any(n.start <= at < n.body[1] for n in notes.values()):

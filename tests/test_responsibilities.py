@@ -361,6 +361,17 @@ def test_seed_roles(name: str, roles: dict[str, int]) -> None:
         ("（一）甲。（市交通局负责，各区县政府落实）", [("市交通局", R), ("各区县政府", IMP)]),
         # bare 牵头/配合 labels
         ("（一）甲。（牵头：市科技局；配合：市财政局、市税务局）", [("市科技局", L), ("市财政局", S), ("市税务局", S)]),
+        # another field first in the bracket: the bracket is still the note, its closer no part of a name
+        ("（一）甲。（责任领导：王五；牵头单位：市发改委；配合单位：市财政局）", [("市发改委", L), ("市财政局", S)]),
+        # two labels separated only by spaces
+        (
+            "（一）甲。（牵头单位：市商务局　配合单位：市财政局、市税务局）",
+            [("市商务局", L), ("市财政局", S), ("市税务局", S)],
+        ),
+        # more label words
+        ("（一）甲。（主要牵头单位：市经信委；配合责任单位：市科技局）", [("市经信委", L), ("市科技局", S)]),
+        # a field after spaces is still no unit
+        ("（一）甲。\n牵头单位：市发改委　　完成时限：2024年\n", [("市发改委", L)]),
     ],
 )
 def test_more_note_wordings(text: str, expected: list[tuple[str, str]]) -> None:
