@@ -9,6 +9,7 @@ keep the previous generation, whole.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import signal
 import sqlite3
@@ -325,8 +326,11 @@ def remove(root: Path, files: list[Path]) -> ChangeReport:
         wanted: list[str] = []
         for path in files:
             key = str(path.resolve())
+            inside = [k for k in sorted(known) if k.startswith(key + os.sep)]  # a folder: every file under it
             if key in known:
                 wanted.append(key)
+            elif inside:
+                wanted += [k for k in inside if k not in wanted]
             else:
                 report.skipped.append(Skipped(str(path), "is not in the knowledge base"))
         if not wanted:

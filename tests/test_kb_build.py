@@ -183,3 +183,19 @@ def test_a_file_over_the_time_limit_is_skipped_whole(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "--timeout" in result.output and "was not changed" in result.output
     assert not (tmp_path / "kb" / "CURRENT").exists()
+
+
+def test_removing_a_folder_removes_every_file_under_it(small_kb: tuple[Path, Path]) -> None:
+    kb, files = small_kb
+    report = run_json("remove", files, "--kb", kb)
+    assert len(report["removed"]) == 2 and report["counts"]["files"] == 0
+
+
+def test_a_second_copy_of_a_document_is_skipped_and_named(tmp_path: Path) -> None:
+    files = copy_corpus(tmp_path / "files", ("004",))
+    (original,) = files.iterdir()
+    (files / "副本.txt").write_bytes(original.read_bytes())
+    result = run("build", files, "--kb", tmp_path / "kb", "--json")
+    assert result.exit_code == 3
+    (skipped,) = json.loads(result.stdout)["skipped"]
+    assert "same document" in skipped["reason"] and original.name in skipped["reason"]
