@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from extract.furniture import is_attachment_start, is_furniture
 from extract.header import (
+    NUMBERED,
     SENTENCE_MARKS,
     TITLE_TAIL,
     DocType,
@@ -24,17 +25,21 @@ from extract.header import (
     doc_type_of,
     effective_dates,
     find_signature,
+    forwards,
     is_org_name,
     is_title_line,
     normalise,
     place_in_title,
     place_of,
     place_of_number,
+    split_title_line,
 )
 from extract.lines import Line, split_lines
+from extract.pagemeta import PageMeta, read_page_meta
 from model import Document
 
 MAX_TITLE_LINES = 4
+HEADLINE_GAP = 8  # lines (page furniture not counted) between a web headline and the same title repeated below it
 FIRST_HEADING = re.compile(r"^(?:一、|第一章|第一条|[（(]一[）)])")
 
 
@@ -47,6 +52,8 @@ class TitleBlock:
     title: str
     doc_type: DocType
     lead: int  # the first line of the document (a headline or 文号 line may precede the title)
+    number: str | None = None  # a 发文字号 written into the title line itself, or on a line between repeats of it
+    clean: bool = True  # the title line carried no 发文字号
 
 
 @dataclass
@@ -99,27 +106,55 @@ def find_title_blocks(lines: list[Line]) -> list[TitleBlock]:
             continue
         if k + 1 < len(lines) and TITLE_TAIL.fullmatch(lines[k + 1].text) and is_title_line(lines[k + 1].text):
             continue  # the title closes on the next line, after its period
+        if closing.endswith(("》", "”")) and _continues(lines, k + 1):
+            continue  # …关于印发2022年《政府工作报告》 goes on to 重点任务分工的通知 on the next line
         start = _title_start(lines, run)
-        title = "".join(lines[i].text for i in range(start, k + 1))
+        number, title = split_title_line("".join(lines[i].text for i in range(start, k + 1)))
         if _unbalanced(title):
             continue  # 关于印发《…方案 goes on to 》的通知 on the next line
         run = []
         if len(title) < 6:
             continue
-        blocks.append(TitleBlock(start, k, title, kind, start))
-    return _merge_headlines(blocks)
+        blocks.append(TitleBlock(start, k, title, doc_type_of(title) or kind, start, number, number is None))
+    return _merge_headlines(lines, blocks)
 
 
-def _merge_headlines(blocks: list[TitleBlock]) -> list[TitleBlock]:
-    """A web headline right above the full title of the same 文种 is one document, titled by the full title."""
+def _continues(lines: list[Line], k: int) -> bool:
+    """Line ``k`` goes on with a title: title-like, and the title it would close ends with a 文种."""
+    if k >= len(lines) or not is_title_line(lines[k].text) or is_furniture(lines[k].text):
+        return False
+    return not is_attachment_start(lines[k].text) and doc_type_of(lines[k].text) is not None
+
+
+def _between_headline_and_title(lines: list[Line], prev: TitleBlock, block: TitleBlock) -> bool:
+    """Only page matter lies between two blocks: furniture, 文号 and meta values, no sentence, heading or 主送."""
+    gap = [lines[i].text for i in range(prev.last + 1, block.first) if not is_furniture(lines[i].text)]
+    return len(gap) <= HEADLINE_GAP and not any(
+        "。" in text or text.endswith((":", "：")) or FIRST_HEADING.match(text) or NUMBERED.match(text) for text in gap
+    )
+
+
+def _merge_headlines(lines: list[Line], blocks: list[TitleBlock]) -> list[TitleBlock]:
+    """A web headline above the full title of the same 文种 is one document with it.
+
+    The headline may sit right above a fuller title, or repeat the same title a few lines
+    above it (with page meta lines between). Of two copies of one title the one without a
+    发文字号 written into it is kept; a 发文字号 line between the copies is the document's.
+    """
     merged: list[TitleBlock] = []
     for block in blocks:
         prev = merged[-1] if merged else None
-        if prev and block.first == prev.last + 1 and block.doc_type.type == prev.doc_type.type:
-            block.lead = prev.lead
-            merged[-1] = block
-        else:
+        same = prev is not None and normalise(prev.title) == normalise(block.title)
+        adjacent = prev is not None and block.first == prev.last + 1 and block.doc_type.type == prev.doc_type.type
+        if prev is None or not (adjacent or (same and _between_headline_and_title(lines, prev, block))):
             merged.append(block)
+            continue
+        block.lead = prev.lead
+        numbers = [n for n in (doc_number_in(lines[i].text) for i in range(prev.last + 1, block.first)) if n]
+        block.number = block.number or (numbers[-1] if numbers else None) or prev.number
+        if same and prev.clean and not block.clean:
+            block.title, block.clean = prev.title, True
+        merged[-1] = block
     return merged
 
 
@@ -143,6 +178,7 @@ def _read_header(lines: list[Line], block: TitleBlock) -> _Draft:
             draft.recipients = [r.strip() for r in re.split(r"[，,；;]", text[:-1]) if r.strip()]
             k += 1
     draft.body_first = k
+    draft.doc_number = draft.doc_number or block.number
     return draft
 
 
@@ -179,7 +215,7 @@ def _accept(lines: list[Line], blocks: list[TitleBlock]) -> list[_Draft]:
         if n + 1 < len(blocks) and _is_page_headline(lines, draft, blocks[n + 1]):
             blocks[n + 1].lead = block.lead
             continue
-        if block.doc_type.kind == "notice":
+        if block.doc_type.kind == "notice" or forwards(block.title):
             if not (backed or not drafts):
                 continue
             drafts.append(draft)
@@ -187,7 +223,7 @@ def _accept(lines: list[Line], blocks: list[TitleBlock]) -> list[_Draft]:
             continue
         forwarder = drafts[notice] if notice is not None else None
         forwarded = forwarder is not None and (
-            _mentions(lines, forwarder, block.first, block.title) or re.search(r"印发|转发", forwarder.block.title)
+            _mentions(lines, forwarder, block.first, block.title) or forwards(forwarder.block.title)
         )
         if forwarded:
             draft.forwarded_by = notice
@@ -220,11 +256,17 @@ def _end_line(lines: list[Line], first: int, stop: int) -> tuple[int, object]:
 
 def _issuers_from_title(title: str) -> list[str]:
     """Issuing bodies named before 关于 in a title (工业和信息化部办公厅 财政部办公厅关于…)."""
-    head = title.split("关于", 1)[0].strip()
+    head = re.split(r"关于|印发|转发", title, maxsplit=1)[0].strip()
     if not head:
         return []
     names = [name for name in re.split(r"\s+", head) if name]
     return names if all(is_org_name(name) and not SENTENCE_MARKS.search(name) for name in names) else []
+
+
+def _meta_issuers(meta: PageMeta) -> list[str]:
+    """Issuers named in the page meta, when every name is that of a body."""
+    names = meta.issuers()
+    return names if names and all(is_org_name(name) for name in names) else []
 
 
 def _document_id(text: str, index: int) -> str:
@@ -239,19 +281,22 @@ def _untitled_document(text: str, lines: list[Line]) -> list[Document]:
     ]
     if len(numbered) < 2:
         return []
-    first = body[0]
+    furniture_before = [k for k in range(numbered[0]) if is_furniture(lines[k].text)]
+    first = next(k for k in body if k > (furniture_before[-1] if furniture_before else -1))
     end, signature = _end_line(lines, first, body[-1] + 1)
     title = lines[first].text if is_title_line(lines[first].text) and first < numbered[0] else None
     span = (lines[first].start, lines[max(end, first + 1) - 1].end)
-    issuers = list(signature.issuers) if signature else []
-    date = signature.date if signature else None
+    meta = read_page_meta(lines[: numbered[0]])
+    title = title or meta.title()
+    issuers = list(signature.issuers) if signature else _meta_issuers(meta)
+    date = (signature.date if signature else None) or meta.date()
     effective_from, effective_until = effective_dates(text[span[0] : span[1]], date)
     kind = doc_type_of(title) if title else None
     return [
         Document(
             id=_document_id(text, 0),
             title=title,
-            doc_number=None,
+            doc_number=meta.doc_number(),
             issuers=issuers,
             recipients=[],
             date=date,
@@ -272,17 +317,24 @@ def split_documents(text: str) -> list[Document]:
     if not drafts:
         return _untitled_document(text, lines)
     documents: list[Document] = []
+    previous_end = 0
     for n, draft in enumerate(drafts):
         stop = drafts[n + 1].block.lead if n + 1 < len(drafts) else len(lines)
         end, signature = _end_line(lines, draft.body_first, stop)
         end = max(end, draft.block.last + 1)
         start_offset = lines[draft.block.lead].start
         end_offset = lines[end - 1].end
-        issuers = list(signature.issuers) if signature else _issuers_from_title(draft.block.title)
+        meta = read_page_meta(lines[previous_end : draft.body_first])
+        previous_end = end
+        issuers = (list(signature.issuers) if signature else []) or _issuers_from_title(draft.block.title)
         date = signature.date if signature else None
         parent = documents[draft.forwarded_by] if draft.forwarded_by is not None else None
         if parent is not None:
             issuers = list(parent.issuers)
+        else:
+            issuers = issuers or _meta_issuers(meta)
+            date = date or meta.date()
+            draft.doc_number = draft.doc_number or meta.doc_number()
         jurisdiction = (
             (place_of(issuers[0]) if issuers else None)
             or place_in_title(draft.block.title)

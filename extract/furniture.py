@@ -6,8 +6,14 @@ import re
 import unicodedata
 
 from extract.cues import load_table, words_of
+from extract.pagemeta import is_meta_line
 
 ATTACHMENT_NOTE = re.compile(r"^附件\s*[:：\d]")
+# A date and time stamp on its own line, perhaps after a short label: 2020-10-21 16:21, 时间: 2023-02-21.
+TIME_STAMP = re.compile(
+    r"^(?:[^\s:：]{1,8}\s*[:：]\s*)?(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+BULLETS = "•·●▪◆■"
 
 
 def _fold(text: str) -> str:
@@ -16,7 +22,9 @@ def _fold(text: str) -> str:
 
 def is_furniture(line: str) -> bool:
     """A line of the web page around a document, listed in extract/data/furniture.tsv."""
-    folded = _fold(line.strip())
+    folded = _fold(line.strip()).lstrip(BULLETS).strip()
+    if TIME_STAMP.match(folded) or is_meta_line(folded):
+        return True
     for row in load_table("furniture.tsv"):
         word = _fold(row["words"])
         if row["match"] == "prefix" and folded.startswith(word):

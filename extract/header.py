@@ -39,6 +39,13 @@ EFFECTIVE_UNTIL = re.compile(
     rf"有效期(?:为)?(?:自[^。]{{0,30}})?至\s*(?P<date>{DATE_TEXT})|(?P<date2>{DATE_TEXT})\s*(?:废止|失效)"
 )
 EFFECTIVE_YEARS = re.compile(rf"有效期(?:为)?\s*(?P<n>\d{{1,2}}|[{CN_NUM}]{{1,2}})\s*年")
+MAX_TITLE_LINE = 100  # a title naming four issuing bodies runs to about 80 characters on one line
+# A 发文字号 written into a title line: before it (web headlines) or bracketed after it.
+# A web page's category label before a title: “政策文件” …, 【通知公告】 …
+TITLE_LABEL = re.compile(r"^(?:“[^”]{1,12}”|【[^】]{1,12}】|\[[^\]]{1,12}\])\s+(?=\S)")
+ATTACHMENT_NOTE = re.compile(r"^附件\s*[:：\d]")
+NUMBER_BEFORE_TITLE = re.compile(rf"^\s*(?P<number>{DOC_NUMBER.pattern})\s*")
+NUMBER_AFTER_TITLE = re.compile(rf"\s*[（(]\s*(?P<number>{DOC_NUMBER.pattern})\s*[）)]\s*$")
 PLACE = re.compile(r"(?:[\u4e00-\u9fff]{1,7}?(?:自治区|自治州|自治县|省|市|地区|盟|县|区|旗))+")
 
 
@@ -92,11 +99,35 @@ class DocType:
 
 def doc_type_of(title: str) -> DocType | None:
     """The 文种 a title ends with (``…的通知`` → 通知), ignoring a bracketed period after it."""
-    core = TITLE_TAIL.sub("", title.strip())
+    core = TITLE_TAIL.sub("", title.strip()).strip()
     for row in sorted(load_table("doc_types.tsv"), key=lambda r: len(r["word"]), reverse=True):
         if core.endswith(row["word"]):
             return DocType(row["word"], row["kind"], row["type"])
     return None
+
+
+def split_title_line(line: str) -> tuple[str | None, str]:
+    """A title line without the 发文字号 a web page writes into it, and that number.
+
+    ``鲁政发〔2014〕20号《山东省人民政府关于…的意见》`` → the number and ``山东省人民政府关于…的意见``;
+    ``…的通知 (粤府〔2021〕22号)`` likewise. A title wholly set in 《》 loses them.
+    """
+    number = None
+    line = TITLE_LABEL.sub("", line)
+    m = NUMBER_BEFORE_TITLE.match(line)
+    if m and not re.search(r"关于|印发|转发", m["number"]) and doc_type_of(line[m.end() :]):
+        number, line = m["number"].strip(), line[m.end() :]
+    m = NUMBER_AFTER_TITLE.search(line)
+    if m and number is None and doc_type_of(line[: m.start()]):
+        number, line = m["number"].strip(), line[: m.start()]
+    if line.startswith("《") and line.endswith("》") and line.count("《") == 1:
+        line = line[1:-1]
+    return number, line
+
+
+def forwards(title: str) -> bool:
+    """A title that 印发/转发 another document (outside any 《》 it quotes): a covering notice, whatever its ending."""
+    return bool(re.search(r"印发|转发", re.sub(r"《[^《》]*》", "", title)))
 
 
 def _starts_with_any(line: str, words: tuple[str, ...]) -> bool:
@@ -121,7 +152,7 @@ def is_org_name(line: str) -> bool:
 def is_title_line(line: str) -> bool:
     """A line that may be part of a title block: short, no sentence punctuation, no heading number."""
     return (
-        2 <= len(line) <= 80
+        2 <= len(line) <= MAX_TITLE_LINE
         and not SENTENCE_MARKS.search(line)
         and not NUMBERED.match(line)
         and not is_date_line(line)
@@ -140,8 +171,21 @@ class Signature:
     end: int  # offset after the date line, or after a publication note that follows it
 
 
+def _closes_body(lines: list[Line], k: int) -> bool:
+    """Date line ``k`` stands where a signature would: after a finished sentence or the 附件 list."""
+    before = lines[k - 1].text
+    if before.endswith(("。", "！", "!", "？")):
+        return True
+    return any(ATTACHMENT_NOTE.match(lines[i].text) for i in range(max(0, k - 6), k))
+
+
 def find_signature(lines: list[Line]) -> Signature | None:
-    """The first signature block in ``lines``: a date line right after one or more body-name lines."""
+    """The first signature block in ``lines``: a date line right after one or more body-name lines.
+
+    A notice may go without the name line (the seal stands for it): then a date line of its
+    own right after the body or the 附件 list is the signature, with no issuers.
+    """
+    unsigned: Signature | None = None
     for k, line in enumerate(lines):
         if not is_date_line(line.text) or k == 0:
             continue
@@ -149,13 +193,16 @@ def find_signature(lines: list[Line]) -> Signature | None:
         while j > 0 and k - j < 12 and is_org_name(lines[j - 1].text):
             j -= 1
         if j == k:
+            if unsigned is None and _closes_body(lines, k):
+                end = lines[k + 1].end if k + 1 < len(lines) and is_publish_note(lines[k + 1].text) else line.end
+                unsigned = Signature([], parse_date(line.text), line.start, end)
             continue
         issuers = [name for ln in lines[j:k] for name in re.split(r"\s+", ln.text) if name]
         end = line.end
         if k + 1 < len(lines) and is_publish_note(lines[k + 1].text):
             end = lines[k + 1].end
         return Signature(issuers, parse_date(line.text), lines[j].start, end)
-    return None
+    return unsigned
 
 
 def _central(written: str) -> bool:
@@ -172,7 +219,7 @@ def place_of(written: str) -> str | None:
     if _central(name):
         return "全国"
     m = PLACE.match(name)
-    if not m or "关于" in m.group(0):
+    if not m or any(word in m.group(0) for word in words_of("places.tsv", "kind", "not_place")):
         return None
     return m.group(0)
 

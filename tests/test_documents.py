@@ -7,7 +7,17 @@ from pathlib import Path
 import pytest
 
 from extract.documents import split_documents
-from extract.header import doc_number_in, doc_type_of, effective_dates, parse_date, place_of, place_of_number
+from extract.furniture import is_furniture
+from extract.header import (
+    doc_number_in,
+    doc_type_of,
+    effective_dates,
+    parse_date,
+    place_in_title,
+    place_of,
+    place_of_number,
+    split_title_line,
+)
 from extract.readers import read_source
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -333,3 +343,200 @@ def test_a_plan_after_an_attachment_label_is_the_forwarded_document():
     assert measures.forwarded_by == notice.id
     assert measures.doc_type == "措施"
     assert notice.span[1] <= text.index("附件")
+
+
+# --- Patterns seen on real pages of other cities (hand-made texts in their shape) ---
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "title"),
+    [
+        ("某政发〔2020〕5号《某省人民政府关于某事的实施意见》", "某政发〔2020〕5号", "某省人民政府关于某事的实施意见"),
+        (
+            "某区政发〔2023〕2号某区人民政府关于印发某方案的通知",
+            "某区政发〔2023〕2号",
+            "某区人民政府关于印发某方案的通知",
+        ),
+        ("某省人民政府关于印发某方案的通知 (某府〔2021〕22号)", "某府〔2021〕22号", "某省人民政府关于印发某方案的通知"),
+        ("《关于某事的实施细则》", None, "关于某事的实施细则"),
+        ("“信息公开” 某区委办公室印发《某计划》的通知", None, "某区委办公室印发《某计划》的通知"),
+        ("关于转发国发〔2018〕42号文件的通知", None, "关于转发国发〔2018〕42号文件的通知"),
+    ],
+)
+def test_a_number_or_label_written_into_a_title_line_is_split_off(line, number, title):
+    assert split_title_line(line) == (number, title)
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        ["作者:某网 时间:2024-07-02 11:14:37", "下载地址: 点击此处下载"],  # furniture only
+        ["• 索引号:", "1234/2024-001", "• 发文字号:", "某政发〔2024〕7号", "• 发布日期:", "2024年04月06日 16:34"],
+        ["某省某市人民政府"],  # the issuer's name printed under a web headline
+    ],
+)
+def test_a_title_repeated_by_the_page_is_one_document(between):
+    text = "\n".join(
+        ["某市鼓励某产业发展的规定", *between, "某市鼓励某产业发展的规定", "第一条 为鼓励某产业，制定本规定。"]
+    )
+    [doc] = split_documents(text)
+    assert doc.title == "某市鼓励某产业发展的规定"
+    assert doc.span[0] == 0
+
+
+def test_a_number_line_between_a_headline_and_its_repeat_is_the_documents_number():
+    text = "\n".join(
+        [
+            "某县人民政府工作规则",
+            "• 发文字号:",
+            "某政发〔2024〕7号",
+            "某县人民政府工作规则",
+            "第一章 总则",
+            "一、为规范工作。",
+        ]
+    )
+    [doc] = split_documents(text)
+    assert doc.doc_number == "某政发〔2024〕7号"
+    assert doc.doc_type == "规则"
+    assert doc.jurisdiction == "某县"
+
+
+def test_of_two_copies_of_a_title_the_one_without_a_glued_number_is_kept():
+    text = "\n".join(
+        [
+            "某区人民政府关于印发 《某区重点工作分工方案》的通知",
+            "某区政发〔2023〕2号某区人民政府关于印发某区重点工作分工方案的通知",
+        ]
+        + ["各街道办事处：", "现将《某区重点工作分工方案》印发给你们。", "某区人民政府", "2023年3月28日"]
+    )
+    [doc] = split_documents(text)
+    assert doc.title == "某区人民政府关于印发 《某区重点工作分工方案》的通知"
+    assert doc.doc_number == "某区政发〔2023〕2号"
+    assert doc.recipients == ["各街道办事处"]
+
+
+@pytest.mark.parametrize(
+    ("before_date", "date"),
+    [
+        (["现将有关事项通知如下，请认真贯彻执行。"], "2009-08-30"),
+        (["请认真落实。", "附件：1.某名单", "2.某方案"], "2009-08-30"),
+        (["此通知", "附件：某任务分解表"], "2009-08-30"),
+    ],
+)
+def test_a_date_line_right_after_the_body_is_the_date_when_no_name_line_precedes_it(before_date, date):
+    text = "\n".join(
+        ["某市人民政府办公室关于做好某工作的通知", "各区县人民政府：", *before_date, "二〇〇九年八月三十日"]
+    )
+    [doc] = split_documents(text)
+    assert doc.date == date
+    assert text[slice(*doc.span)].endswith("二〇〇九年八月三十日")
+
+
+def test_a_date_line_inside_the_body_is_not_taken_for_the_date():
+    text = (
+        "某市人民政府关于某事的通知\n各单位：\n会议安排如下：\n2024年3月1日\n请准时参加。\n某市人民政府\n2024年2月2日"
+    )
+    [doc] = split_documents(text)
+    assert doc.date == "2024-02-02"
+
+
+def test_a_title_that_forwards_is_a_notice_even_without_its_closing_word():
+    text = "\n".join(
+        [
+            "某省人民政府办公厅关于印发某省某工作方案",
+            "某政办发〔2017〕55号",
+            "各市人民政府：",
+            "《某省某工作方案》已经同意，现印发给你们。",
+        ]
+        + ["某省人民政府办公厅", "2017年5月15日", "某省某工作方案", "一、总体要求", "做好工作。"]
+    )
+    notice, plan = split_documents(text)
+    assert plan.forwarded_by == notice.id
+    assert plan.issuers == ["某省人民政府办公厅"]
+
+
+def test_issuers_from_a_title_that_forwards_without_about():
+    text = "\n".join(
+        [
+            "某市人民政府办公室转发市某局《某实施办法》的通知",
+            "某政办字〔2009〕1号",
+            "各县人民政府：",
+            "现转发，请执行。",
+        ]
+        + ["二〇〇九年八月三十日"]
+    )
+    [doc] = split_documents(text)
+    assert doc.issuers == ["某市人民政府办公室"]
+    assert doc.date == "2009-08-30"
+
+
+def test_a_title_line_ending_in_a_quoted_report_goes_on_to_the_next_line():
+    text = (
+        "某旗人民政府办公室\n关于印发2022年《政府工作报告》\n重点任务分工的通知\n各苏木乡镇人民政府：\n现印发给你们。"
+    )
+    [doc] = split_documents(text)
+    assert doc.title == "某旗人民政府办公室关于印发2022年《政府工作报告》重点任务分工的通知"
+
+
+@pytest.mark.parametrize(
+    ("title", "doc_type"), [("关于推动经济发展若干政策举措", "措施"), ("某县人民政府工作规则", "规则")]
+)
+def test_more_document_types(title, doc_type):
+    assert doc_type_of(title).type == doc_type
+
+
+def test_words_of_a_sentence_ending_in_a_place_suffix_are_no_place():
+    assert place_in_title("关于进一步帮助市场主体纾困解难的实施细则") is None
+    assert place_in_title("关于印发某市某方案的通知") == "某市"
+
+
+def test_page_meta_fills_what_the_text_lacks():
+    text = "\n".join(
+        [
+            "索引号: 1134/202501-00038 组配分类: 其他文件",
+            "发布机构: 某市人民政府办公室 主题分类: 综合政务",
+            "名称: 某市人民政府办公室关于印发某分解的通知 文号: 某政办〔2025〕1号",
+            "发文日期: 2025-01-14 发布日期: 2025-01-21",
+            "某市人民政府办公室关于印发某分解的通知",
+            "某政办〔20251",  # a number the page broke
+            "各县、区人民政府：",
+            "现将主要目标任务分解下发。",
+            "一、强化责任意识。",
+        ]
+    )
+    [doc] = split_documents(text)
+    assert doc.doc_number == "某政办〔2025〕1号"
+    assert doc.date == "2025-01-14"
+
+
+def test_page_meta_titles_an_untitled_text():
+    text = "\n".join(
+        [
+            "标 题: | 某区人民政府办公室关于印发某任务分解表的通知 | ||",
+            "发文字号: | 无 | ||",
+            "各乡镇人民政府：",
+            "一、高度重视，夯实责任。",
+            "二、主动作为，强化协作。",
+        ]
+    )
+    [doc] = split_documents(text)
+    assert doc.title == "某区人民政府办公室关于印发某任务分解表的通知"
+    assert doc.doc_number is None
+    assert doc.jurisdiction == "某区"
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("  • 索引号:", True),
+        ("时间: 2023-02-21", True),
+        ("2020-10-21 16:21", True),
+        ("首页 > 政策法规 >", True),
+        ("返回顶部", True),
+        ("名称: 关于某事的通知 文号:", True),
+        ("时间：2024年3月1日上午9时", False),  # a meeting notice's own line
+        ("备注：以上任务按季度报送。", False),
+    ],
+)
+def test_page_furniture_lines(line, furniture):
+    assert is_furniture(line) is furniture
