@@ -877,7 +877,7 @@ def add(
 @kb_option
 @json_option
 def remove(files: tuple[Path, ...], kb_path: Path | None, as_json: bool) -> None:
-    """Take FILES and their facts out of the knowledge base.
+    """Take FILES (or every file under a folder) and their facts out of the knowledge base.
 
     Exit status: 0 all removed, 3 some were not in the knowledge base.
 
