@@ -877,8 +877,9 @@ def add(
 @kb_option
 @json_option
 def remove(files: tuple[Path, ...], kb_path: Path | None, as_json: bool) -> None:
-    """Take FILES (or every file under a folder) and their facts out of the knowledge base.
+    """Remove FILES or folders and every fact read from them.
 
+    A folder stands for every file under it that is in the knowledge base.
     Exit status: 0 all removed, 3 some were not in the knowledge base.
 
     Example: policykb remove corpus/004_bb2807ede5a84bad.txt
