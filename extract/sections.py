@@ -6,6 +6,9 @@ A numbered line is a heading only at a line start and in sequence (1. then
 are cells, not headings. A bold-run heading is a short first sentence that
 opens a paragraph under a numbered item (``加快建设企业研发机构。推动…``);
 it counts only when at least two paragraphs under the same item open so.
+A task table (a header row naming a 任务 column, rows as tab-separated cells)
+makes each row that names a task a section, under the heading before the table,
+so the responsibility cells of the row belong to it.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("num_paren", re.compile(r"^[（(](?P<n>\d{1,2})[）)]\s*")),
 ]
 OUTER_KINDS = ("chapter", "part", "article")
+ROW_NUMBER = re.compile(r"^\s*[（(]?\d{1,3}[）)]?[.．、]?\s*$")
 BOLD_LEVEL_AFTER = 5  # levels 1-4 for 一、（一）1.（1）, 5 for bold-run headings (plus any 章/节/条 levels)
 BOLD_MAX_CHARS = 30
 CELL_MAX_CHARS = 15
@@ -92,7 +96,7 @@ def _levels(kinds_present: set[str]) -> dict[str, int]:
     outer = [kind for kind in OUTER_KINDS if kind in kinds_present]
     levels = {kind: k + 1 for k, kind in enumerate(outer)}
     base = len(outer)
-    for k, kind in enumerate(("cn", "cn_paren", "num", "num_paren", "bold"), start=1):
+    for k, kind in enumerate(("cn", "cn_paren", "num", "num_paren", "bold", "row"), start=1):
         levels[kind] = base + k
     return levels
 
@@ -163,13 +167,48 @@ def _bold_run_headings(lines: list[Line], numbered: list[_Heading], bold_level: 
     return [h for group in groups.values() if len(group) >= 2 for h in group]
 
 
+def _task_columns(cells: list[str]) -> tuple[list[int], int | None]:
+    """For a table header row: the columns that name the task, and the 序号 column (or None)."""
+    folded = [re.sub(r"\s+", "", _fold(cell)) for cell in cells]
+    tasks = [i for i, cell in enumerate(folded) if cell in words_of("structure_cues.tsv", "kind", "task_column")]
+    serial = next(
+        (i for i, cell in enumerate(folded) if cell in words_of("structure_cues.tsv", "kind", "serial_column")), None
+    )
+    return tasks, serial
+
+
+def _table_rows(lines: list[Line], level: int) -> list[_Heading]:
+    """Rows of task tables that name a task, as headings (number: the 序号 cell as written, else empty)."""
+    found: list[_Heading] = []
+    tasks: list[int] = []
+    serial: int | None = None
+    for k, line in enumerate(lines):
+        cells = line.text.split("\t")
+        if len(cells) < 2:
+            tasks, serial = [], None
+            continue
+        header_tasks, header_serial = _task_columns(cells)
+        if header_tasks:
+            tasks, serial = header_tasks, header_serial
+            continue
+        named = [cells[i].strip() for i in tasks if i < len(cells) and cells[i].strip()]
+        if not named:
+            continue
+        number = cells[serial].strip() if serial is not None and serial < len(cells) else ""
+        if number and not ROW_NUMBER.match(number):
+            continue  # a row whose 序号 cell holds words: a group heading or a note, not a task
+        found.append(_Heading("row", number, _heading_words(named[-1]), line.start, k, level))
+    return found
+
+
 def find_sections(text: str, doc: Document) -> list[Section]:
     """Sections of ``doc`` in reading order, each from its heading to the next heading at its level or above."""
     lines = split_lines(text, *doc.span)
     numbered = _numbered_headings(lines)
     levels = _levels({h.kind for h in numbered})
     bold = _bold_run_headings(lines, numbered, levels["bold"])
-    headings = sorted(numbered + bold, key=lambda h: h.start)
+    rows = _table_rows(lines, levels["row"])
+    headings = sorted(numbered + bold + rows, key=lambda h: h.start)
     body_end = _body_end(text, doc, lines)
     headings = [h for h in headings if h.start < body_end]
     note_starts = [line.start for line in lines if is_note_line(line.text)]
@@ -179,6 +218,8 @@ def find_sections(text: str, doc: Document) -> list[Section]:
         stop = next((later.start for later in headings[k + 1 :] if later.level <= h.level), body_end)
         if h.kind == "bold":
             stop = min([stop, *(s for s in note_starts if h.start < s < stop)])
+        if h.kind == "row":
+            stop = lines[h.line].end
         while stack and stack[-1].level >= h.level:
             stack.pop()
         section = Section(

@@ -173,3 +173,54 @@ def test_sections_stop_before_the_signature_and_attachment_list():
     text = "一、工作要求\n做好工作。\n附件：1.某清单\n某市某局\n2024年1月2日"
     [section] = find_sections(text, _doc(text))
     assert text[slice(*section.span)] == "一、工作要求\n做好工作。"
+
+
+TASK_TABLE = """\
+一、重点任务
+序号\t重点任务\t牵头单位\t配合单位\t完成时限
+1\t建设产业园区。推动项目落地\t市甲局\t市乙局、市丙局\t2025年底
+\t\t\t\t
+2\t培育龙头企业\t市丁局\t各区县政府\t持续推进
+（一）\t分组一行\t\t\t
+3\t完善服务体系\t市戊局\t\t
+二、保障措施
+加强组织领导。
+"""
+
+
+def test_each_row_of_a_task_table_that_names_a_task_is_a_section():
+    assert _tree(TASK_TABLE) == [
+        ("一", "重点任务", 1, None),
+        ("1", "建设产业园区", 6, "一"),
+        ("2", "培育龙头企业", 6, "一"),
+        ("（一）", "分组一行", 2, "一"),  # a group row numbered as a heading is one
+        ("3", "完善服务体系", 6, "（一）"),
+        ("二", "保障措施", 1, None),
+    ]
+
+
+def test_a_row_section_spans_its_own_line_only():
+    sections = find_sections(TASK_TABLE, _doc(TASK_TABLE))
+    row = next(s for s in sections if s.number == "2")
+    assert TASK_TABLE[slice(*row.span)] == "2\t培育龙头企业\t市丁局\t各区县政府\t持续推进"
+
+
+def test_the_responsibility_cells_of_a_row_belong_to_its_task():
+    from extract.pipeline import extract_source
+    from model import SourceText
+
+    text = "某市某工作方案\n" + TASK_TABLE
+    [doc] = extract_source(SourceText("t.txt", text, "txt")).documents
+    by_id = {s.id: s.heading for s in doc.sections}
+    got = {(by_id[r.section], r.as_written, r.role) for r in doc.responsibilities}
+    assert ("建设产业园区", "市甲局", "lead") in got
+    assert ("培育龙头企业", "各区县政府", "support") in got
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["序号\t项目名称\t牵头单位", "序号\t指标\t2025年目标"],  # a project list or an indicator table names no task
+)
+def test_a_table_without_a_task_column_makes_no_sections(header):
+    text = f"一、附表\n{header}\n1\t某项目\t市甲局\n"
+    assert [s.number for s in find_sections(text, _doc(text))] == ["一"]
