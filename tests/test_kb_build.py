@@ -14,15 +14,6 @@ from kb import open_kb
 from kb.places import place_key
 
 
-@pytest.fixture(scope="module")
-def corpus_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built-in corpus, built once by `policykb build --json`."""
-    path = tmp_path_factory.mktemp("kb") / "kb"
-    report = run_json("build", "--kb", path)
-    assert report["skipped"] == []
-    return path
-
-
 @pytest.fixture
 def small_kb(tmp_path: Path) -> tuple[Path, Path]:
     """A knowledge base of two seed files copied to a folder of their own: (kb folder, files folder)."""

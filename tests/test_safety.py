@@ -90,6 +90,7 @@ def test_readers_see_a_whole_kb_all_through_a_build(old_kb: Path, many_files: Pa
         result = run("stats", "--kb", old_kb, "--json")
         assert result.exit_code == 0, result.output
         answers.append(run_json("search", "技术改造", "--kb", old_kb, "--limit", "3") != [])
+        time.sleep(0.2)
     assert proc.wait() == 0, proc.stderr.read()
     assert answers and all(answers)
     assert run_json("stats", "--kb", old_kb)["files"] == 12

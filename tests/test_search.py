@@ -11,11 +11,9 @@ from kb_helpers import run, run_json
 from kb.places import place_key
 
 
-@pytest.fixture(scope="module")
-def kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("kb") / "kb"
-    assert run_json("build", "--kb", path)["skipped"] == []
-    return path
+@pytest.fixture
+def kb(corpus_kb: Path) -> Path:
+    return corpus_kb
 
 
 def search(kb: Path, *args: str) -> list[dict]:
