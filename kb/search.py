@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from kb.knowledge_base import KnowledgeBase
 
 HAS_KINDS = ("target", "funding", "responsibility")
+# A longer query is pasted text, not a question: it would take seconds to parse and rank and match nothing useful.
+MAX_QUERY_CHARS = 500
 MARK_START, MARK_END = "\x02", "\x03"  # around matched words in a snippet; the CLI styles them
 
 
@@ -129,6 +131,11 @@ def search(
     """The clauses best matching ``text`` (whoosh query syntax: words, "phrases", AND/OR/NOT)."""
     if limit < 1:
         raise KnowledgeBaseError("--limit must be 1 or more")
+    if len(text) > MAX_QUERY_CHARS:
+        raise KnowledgeBaseError(
+            f"the query is {len(text)} characters long; search takes at most {MAX_QUERY_CHARS}: "
+            "use a few key words, e.g. 贴息 智能工厂"
+        )
     use_vocabulary(kb.generation / layout.VOCAB_NAME)
     ix = index.open_index(kb.generation / layout.INDEX_DIR)
     parsed = parse_query(ix, text)
