@@ -166,6 +166,8 @@ def test_any_text_gets_results_or_a_clear_message(kb: Path, command: str) -> Non
         (["compare", "重庆", "火星"], "火星"),
         (["funding", "--min-cap", "很多"], "is not an amount"),
         (["search", "技术改造", "--year", "二〇二五"], "not a valid integer"),
+        (["search", "--", "技" * 10_000], "at most 500"),
+        (["who", "--", "技" * 10_000], "at most 500"),
     ],
 )
 def test_the_message_says_what_to_type_instead(kb: Path, args: list[str], says: str) -> None:
