@@ -128,7 +128,7 @@ def emit_rows(
     as_json: bool = False,
     csv_path: Path | None = None,
     title: str | None = None,
-    empty: str = "没有找到符合条件的结果。",
+    empty: str = "没有找到符合条件的结果。可以少用几个条件或换个词再试；`policykb stats` 列出知识库中的地区。",
 ) -> None:
     """The one way query commands answer: JSON, or a table (plus a CSV file when asked).
 
