@@ -26,6 +26,7 @@ from extract.header import (
     effective_dates,
     find_signature,
     forwards,
+    is_date_line,
     is_org_name,
     is_title_line,
     normalise,
@@ -39,6 +40,7 @@ from extract.pagemeta import PageMeta, read_page_meta
 from model import Document
 
 MAX_TITLE_LINES = 4
+RECIPIENTS_LOOKAHEAD = 30  # lines of page furniture and summary a notice's 主送 line may follow its headline by
 HEADLINE_GAP = 8  # lines (page furniture not counted) between a web headline and the same title repeated below it
 FIRST_HEADING = re.compile(r"^(?:一、|第一章|第一条|[（(]一[）)])")
 
@@ -172,14 +174,42 @@ def _read_header(lines: list[Line], block: TitleBlock) -> _Draft:
         if number:
             draft.doc_number = number
             k += 1
-    if k < len(lines):
+    if (
+        k < len(lines)
+        and not _is_recipients(lines[k].text)
+        and (block.doc_type.kind == "notice" or forwards(block.title))
+    ):
+        k = _after_page_meta(lines, k)
+    if k < len(lines) and _is_recipients(lines[k].text):
         text = lines[k].text
-        if text.endswith((":", "：")) and len(text) <= 200 and "。" not in text:
-            draft.recipients = [r.strip() for r in re.split(r"[，,；;]", text[:-1]) if r.strip()]
-            k += 1
+        draft.recipients = [r.strip() for r in re.split(r"[，,；;]", text[:-1]) if r.strip()]
+        k += 1
     draft.body_first = k
     draft.doc_number = draft.doc_number or block.number
     return draft
+
+
+def _is_recipients(text: str) -> bool:
+    """A 主送机关 line: the bodies addressed, ending in ：."""
+    return text.endswith((":", "：")) and len(text) <= 200 and "。" not in text
+
+
+def _after_page_meta(lines: list[Line], k: int) -> int:
+    """Where a notice's text starts when page furniture (时间, 来源, meta fields) follows its headline.
+
+    The 主送 line after the furniture opens the text; without furniture in between, or
+    with a heading or date line first, the text starts at ``k`` as usual.
+    """
+    seen_furniture = False
+    for i in range(k, min(len(lines), k + RECIPIENTS_LOOKAHEAD)):
+        text = lines[i].text
+        if is_furniture(text):
+            seen_furniture = True
+        elif _is_recipients(text):
+            return i if seen_furniture else k
+        elif FIRST_HEADING.match(text) or NUMBERED.match(text) or is_date_line(text):
+            return k
+    return k
 
 
 def _opens_numbered_text(lines: list[Line], after: int, until: int) -> bool:
@@ -208,7 +238,7 @@ def _accept(lines: list[Line], blocks: list[TitleBlock]) -> list[_Draft]:
         if block.doc_type.kind == "appendix":
             continue
         draft = _read_header(lines, block)
-        if notice is not None and any(is_furniture(lines[i].text) for i in range(drafts[-1].block.last, block.first)):
+        if notice is not None and any(is_furniture(lines[i].text) for i in range(drafts[-1].body_first, block.first)):
             notice = None  # a page boundary lies between: this title is not forwarded by that notice
         backed = bool(draft.doc_number or draft.recipients or re.search(r"关于|印发|转发", block.title))
         next_first = blocks[n + 1].first if n + 1 < len(blocks) else len(lines)

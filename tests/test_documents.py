@@ -540,3 +540,22 @@ def test_page_meta_titles_an_untitled_text():
 )
 def test_page_furniture_lines(line, furniture):
     assert is_furniture(line) is furniture
+
+
+def test_a_notices_text_after_page_meta_below_its_headline_is_its_own():
+    text = "\n".join(
+        [
+            "某省人民政府关于印发某分工方案的通知 (某府〔2021〕22号)",
+            "时间: 2023-02-21",
+            "来源: 某省人民政府",
+            "核心提示:",
+        ]
+        + ["《某分工方案》已经审议通过，现印发给你们。", "发布文号 | 某府〔2021〕22号 |", "各地级以上市人民政府："]
+        + ["《某分工方案》已经审议通过，现印发给你们。", "某省人民政府", "2021年3月21日", "某分工方案", "一、主要目标"]
+    )
+    notice, plan = split_documents(text)
+    assert notice.recipients == ["各地级以上市人民政府"]
+    assert notice.doc_number == "某府〔2021〕22号"
+    assert notice.date == "2021-03-21"
+    assert plan.forwarded_by == notice.id
+    assert plan.jurisdiction == "某省"
