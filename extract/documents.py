@@ -340,13 +340,54 @@ def _untitled_document(text: str, lines: list[Line]) -> list[Document]:
     ]
 
 
+def _names(text: str, notice: Document, title: str) -> bool:
+    """The notice's text names ``title`` (现将《…》印发给你们)."""
+    return normalise(title) in normalise(text[notice.span[0] : notice.span[1]])
+
+
+def _untitled_notice(text: str, lines: list[Line], upto: int) -> Document | None:
+    """A notice whose title the page left out, before the first titled document: 主送 line, text, signature.
+
+    Pages that show the title only in their chrome keep the notice's text (各市人民政府：…
+    现将《…》印发给你们 … 山西省人民政府 2018年3月27日) right above the plan it forwards.
+    """
+    start = next((k for k in range(upto) if _is_recipients(lines[k].text) and not is_furniture(lines[k].text)), None)
+    if start is None:
+        return None
+    signature = find_signature(lines[start + 1 : upto])
+    if signature is None:
+        return None
+    end = next(k for k in range(start, upto + 1) if k == upto or lines[k].start >= signature.end)
+    meta = read_page_meta(lines[:start])
+    issuers = list(signature.issuers) or _meta_issuers(meta)
+    recipients = [r.strip() for r in re.split(r"[，,；;]", lines[start].text[:-1]) if r.strip()]
+    doc_number = meta.doc_number()
+    return Document(
+        id=_document_id(text, 0),
+        title=meta.title(),
+        doc_number=doc_number,
+        issuers=issuers,
+        recipients=recipients,
+        date=signature.date or meta.date(),
+        effective_from=None,
+        effective_until=None,
+        jurisdiction=(place_of(issuers[0]) if issuers else None)
+        or (place_of_number(doc_number) if doc_number else None),
+        doc_type=None,
+        forwarded_by=None,
+        span=(lines[start].start, lines[end - 1].end),
+    )
+
+
 def split_documents(text: str) -> list[Document]:
     """The policy documents in ``text``, each with its span and header fields."""
     lines = split_lines(text)
     drafts = _accept(lines, find_title_blocks(lines))
     if not drafts:
         return _untitled_document(text, lines)
-    documents: list[Document] = []
+    preface = _untitled_notice(text, lines, drafts[0].block.lead)
+    documents: list[Document] = [preface] if preface else []
+    offset = len(documents)
     previous_end = 0
     for n, draft in enumerate(drafts):
         stop = drafts[n + 1].block.lead if n + 1 < len(drafts) else len(lines)
@@ -358,7 +399,9 @@ def split_documents(text: str) -> list[Document]:
         previous_end = end
         issuers = (list(signature.issuers) if signature else []) or _issuers_from_title(draft.block.title)
         date = signature.date if signature else None
-        parent = documents[draft.forwarded_by] if draft.forwarded_by is not None else None
+        parent = documents[draft.forwarded_by + offset] if draft.forwarded_by is not None else None
+        if n == 0 and preface is not None and _names(text, preface, draft.block.title):
+            parent = preface
         if parent is not None:
             issuers = list(parent.issuers)
         else:
@@ -377,7 +420,7 @@ def split_documents(text: str) -> list[Document]:
         effective_from, effective_until = effective_dates(text[start_offset:end_offset], issued)
         documents.append(
             Document(
-                id=_document_id(text, n),
+                id=_document_id(text, len(documents)),
                 title=draft.block.title,
                 doc_number=draft.doc_number,
                 issuers=issuers,

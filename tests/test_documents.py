@@ -569,3 +569,22 @@ def test_a_notices_text_after_page_meta_below_its_headline_is_its_own():
     assert notice.date == "2021-03-21"
     assert plan.forwarded_by == notice.id
     assert plan.jurisdiction == "某省"
+
+
+def test_a_notice_the_page_left_untitled_above_the_plan_it_forwards_is_a_document():
+    text = "\n".join(
+        ["发文机关:某省人民政府", "文号 :某政发〔2018〕13号", "各市、县人民政府，省直各部门："]
+        + [
+            "现将《某省某事项的实施方案》印发给你们，请认真组织实施。",
+            "某省人民政府",
+            "2018年3月27日",
+            "（此件公开发布）",
+        ]
+        + ["某省某事项的实施方案", "一、指导思想", "做好工作。"]
+    )
+    notice, plan = split_documents(text)
+    assert notice.title is None
+    assert (notice.doc_number, notice.date, notice.issuers) == ("某政发〔2018〕13号", "2018-03-27", ["某省人民政府"])
+    assert plan.forwarded_by == notice.id
+    assert plan.doc_number is None
+    assert plan.jurisdiction == "某省"
