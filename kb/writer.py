@@ -131,7 +131,7 @@ class _Generation:
         from graph.build import build_graph, save_graph
 
         self.conn.commit()
-        self.writer.commit(optimize=True)
+        self.writer.commit()  # merges small segments only: optimize=True rewrote the whole index on every add
         documents = store.load_documents(self.conn)
         g = build_graph(documents)
         save_graph(g, self.path / layout.GRAPH_NAME)
