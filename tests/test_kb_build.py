@@ -169,10 +169,13 @@ def test_check_finds_an_index_that_disagrees_with_the_database(small_kb: tuple[P
 
 
 def test_a_file_over_the_time_limit_is_skipped_whole(tmp_path: Path) -> None:
-    files = copy_corpus(tmp_path / "files", ("004",))
-    result = run("build", files, "--kb", tmp_path / "kb", "--timeout", "0.000001")
+    (seed,) = CORPUS_DIR.glob("003_*.txt")
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "long.txt").write_text(seed.read_text(encoding="utf-8") * 16, encoding="utf-8")  # seconds to read
+    result = run("build", files, "--kb", tmp_path / "kb", "--timeout", "0.5")
     assert result.exit_code == 1
-    assert "--timeout" in result.output and "was not changed" in result.output
+    assert "long.txt" in result.output and "--timeout" in result.output and "was not changed" in result.output
     assert not (tmp_path / "kb" / "CURRENT").exists()
 
 
