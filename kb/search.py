@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from whoosh import highlight, qparser
+from whoosh import index as whoosh_index
 from whoosh import query as q
 
 from kb import index, layout
@@ -141,7 +142,13 @@ def search(
     parsed = parse_query(ix, text)
     filt = _filters(kb, city, doc, year, agency, has)
     results: list[SearchResult] = []
-    with ix.searcher() as searcher:
+    try:
+        searcher = ix.searcher()
+    except whoosh_index.IndexError as exc:  # e.g. a segment file lost from the index folder
+        raise KnowledgeBaseError(
+            f"the search index of {kb.root} is damaged ({exc}); run `policykb check`, then `policykb build`"
+        ) from None
+    with searcher:
         hits = searcher.search(parsed, filter=filt, limit=limit, terms=True)
         hits.formatter = _Marks()
         hits.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
