@@ -89,6 +89,14 @@ def _fact_words(doc: Document, clause: Clause) -> str:
     return "\n".join(w for w in words if w)
 
 
+def analysed_texts(doc: Document, clauses: list[Clause]) -> list[str]:
+    """Every text :func:`add_clauses` hands the analyzer (so a worker can segment them in advance)."""
+    texts = [doc.title or ""]
+    for c in clauses:
+        texts += [c.section_path, c.text, _fact_words(doc, c)]
+    return texts
+
+
 def add_clauses(w: IndexWriter, doc: Document, clauses: list[Clause]) -> None:
     year = doc.date[:4] if doc.date and doc.date[:4].isdigit() else ""
     for c in clauses:

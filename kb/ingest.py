@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from extract.readers import LEGACY
 from extract.readers.files import check_name, display_name
@@ -53,11 +54,15 @@ class FileItem:
     size: int
 
 
+Words = dict[str, list[list[tuple[str, int, int]]]]  # text -> its index words (kb.tokenizer.index_words)
+
+
 @dataclass
 class Extracted:
     item: FileItem
     source: SourceText
     documents: list[Document]
+    words: Words | None = None  # the words of its clauses, segmented by the worker (None: segment when indexing)
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[Skipped]]:
@@ -150,12 +155,21 @@ def _read_kwargs(limits: Limits) -> dict[str, object]:
     return kwargs
 
 
-def _extract_in_worker(path: str, kwargs: dict[str, object]) -> tuple[SourceText, list[Document]]:
-    """Runs in a worker process: the file's text and its documents with facts."""
+def _extract_in_worker(path: str, kwargs: dict[str, object]) -> tuple[SourceText, list[Document], Words]:
+    """Runs in a worker process: the file's text, its documents with facts, and the words of its clauses.
+
+    Segmenting the clauses here (both cores) rather than in the writer (one core) is
+    most of what the index costs; the writer reuses these words as they are.
+    """
     from extract import extract_source, read_source
+    from kb.clauses import clauses_of
+    from kb.index import analysed_texts
+    from kb.tokenizer import index_words
 
     source = read_source(path, **kwargs)
-    return source, extract_source(source).documents
+    documents = extract_source(source).documents
+    texts = [t for doc in documents for t in analysed_texts(doc, clauses_of(doc, source.text))]
+    return source, documents, index_words(texts)
 
 
 class ExtractionCache:
@@ -210,6 +224,9 @@ def _worker_setup(lock_path: str | None) -> None:
             continue
 
 
+AHEAD_PER_WORKER = 8
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, PolicyKBError):
         return str(exc)
@@ -240,18 +257,27 @@ def extract_all(
     workers = max(1, min(workers or os.cpu_count() or 1, len(todo) or 1))
     pool = ProcessPool(max_workers=workers, initializer=_worker_setup, initargs=(lock_path,)) if todo else None
     try:
-        futures = {
-            item.path: pool.schedule(_extract_in_worker, args=(item.path, kwargs), timeout=limits.timeout)
-            for item in todo
-            if pool is not None
-        }
+        waiting = iter(todo)
+        futures: dict[str, Any] = {}
+
+        def schedule_ahead() -> None:
+            """Keep a few files per worker in flight: finished results wait in memory until written."""
+            while pool is not None and len(futures) < AHEAD_PER_WORKER * workers:
+                item = next(waiting, None)
+                if item is None:
+                    return
+                futures[item.path] = pool.schedule(_extract_in_worker, args=(item.path, kwargs), timeout=limits.timeout)
+
+        schedule_ahead()
         for item in items:
             if item.path in cached:
                 source, documents = cached[item.path]
                 yield Extracted(item, source, documents)
                 continue
             try:
-                source, documents = futures[item.path].result()
+                future = futures.pop(item.path)
+                schedule_ahead()
+                source, documents, words = future.result()
             except FutureTimeout:
                 yield Skipped(item.path, f"took longer than the --timeout limit of {limits.timeout:g} s")
                 continue
@@ -263,7 +289,7 @@ def extract_all(
                 continue
             if cache:
                 cache.put(item, source, documents)
-            yield Extracted(item, source, documents)
+            yield Extracted(item, source, documents, words)
     finally:
         if pool is not None:
             pool.stop()

@@ -19,6 +19,7 @@ import sys
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
@@ -173,8 +174,30 @@ _memo: dict[tuple[int, str, bool], list[list[Piece]]] = {}
 MEMO_MAX_CHARS, MEMO_SIZE = 120, 20000
 
 
+Words = dict[str, list[list[Piece]]]
+_given: Words = {}  # index-mode words of the file being added, segmented by the worker that read it
+
+
+def index_words(values: Iterable[str]) -> Words:
+    """The index-mode words of each distinct value; run where the file was read, so each text is segmented once."""
+    seg = segmenter()
+    return {value: _words(seg, value, True) for value in set(values) if value}
+
+
+@contextmanager
+def given_words(words: Words | None) -> Iterator[None]:
+    """While indexing one file, take its words from ``words`` instead of segmenting them again."""
+    _given.update(words or {})
+    try:
+        yield
+    finally:
+        _given.clear()
+
+
 def _words(seg: jieba.Tokenizer, value: str, expand: bool) -> list[list[Piece]]:
     """_segment, remembered for short strings: titles and section paths repeat on every clause."""
+    if expand and value in _given:
+        return _given[value]
     if len(value) > MEMO_MAX_CHARS:
         return _segment(seg, value, expand)
     key = (id(seg), value, expand)

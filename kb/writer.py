@@ -37,7 +37,7 @@ from kb.ingest import (
     identify,
     over_limit,
 )
-from kb.tokenizer import use_full_dictionary, write_vocabulary
+from kb.tokenizer import given_words, use_full_dictionary, write_vocabulary
 from model import KnowledgeBaseError
 
 LOCK_WAIT_SECONDS = 3.0
@@ -119,10 +119,11 @@ class _Generation:
         record = store.SourceRecord(result.item.path, result.item.sha256, result.item.mtime, result.item.size)
         text = result.source.text
         all_clauses = []
-        for doc in result.documents:
-            clauses = clauses_of(doc, text)
-            index.add_clauses(self.writer, doc, clauses)
-            all_clauses += clauses
+        with given_words(result.words):
+            for doc in result.documents:
+                clauses = clauses_of(doc, text)
+                index.add_clauses(self.writer, doc, clauses)
+                all_clauses += clauses
         store.insert_source(self.conn, record, result.source, result.documents, all_clauses)
         return None
 
