@@ -252,7 +252,10 @@ def machine() -> str:
 
 
 def run(n: int, work: Path, seed: int, pdf_share: float, repeat: int, log: bool = True) -> dict[str, Any]:
+    loads: dict[str, float] = {}
+
     def say(message: str) -> None:
+        loads[message] = round(os.getloadavg()[0], 1)  # other work on the machine skews every figure
         if log:
             print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -288,6 +291,7 @@ def run(n: int, work: Path, seed: int, pdf_share: float, repeat: int, log: bool 
     say("add one file")
     results.update(add_one(big_kb, extra))
     results["query_peak_mb"] = max(results["query_peak_mb"], results["cli_search_peak_mb"], results["cli_who_peak_mb"])
+    results["load"] = loads
     (work / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
     say(f"done; results in {work / 'results.json'}")
     return results
@@ -338,6 +342,7 @@ def markdown(r: dict[str, Any], command: str) -> str:
         ("`policykb add` one file", f"{r['add_s']:.2f} s, peak {r['add_peak_mb']:,.0f} MB"),
         ("queries that crashed", crashed),
         ("corpus generation (no goal)", f"{r['generate_s']:.0f} s"),
+        ("load average (1 min) as each step began", "; ".join(f"{k}: {v}" for k, v in r.get("load", {}).items())),
     ]
     lines = [
         f"### {r['n']:,} documents — {r['date']}",
