@@ -15,6 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from extract.cues import words_of
 from extract.furniture import is_attachment_start, is_furniture
 from extract.header import (
     NUMBERED,
@@ -190,8 +191,12 @@ def _read_header(lines: list[Line], block: TitleBlock) -> _Draft:
 
 
 def _is_recipients(text: str) -> bool:
-    """A 主送机关 line: the bodies addressed, ending in ：."""
-    return text.endswith((":", "：")) and len(text) <= 200 and "。" not in text
+    """A 主送机关 line: the bodies addressed (各…, names of bodies), ending in ：."""
+    if not (text.endswith((":", "：")) and len(text) <= 200 and "。" not in text):
+        return False
+    parts = [p.strip() for p in re.split(r"[，,；;、]", text[:-1]) if p.strip()]
+    suffixes = words_of("structure_cues.tsv", "kind", "org")
+    return any(p.startswith("各") or re.search(r"单位|部门|机构", p) or p.endswith(suffixes) for p in parts)
 
 
 def _after_page_meta(lines: list[Line], k: int) -> int:
@@ -235,7 +240,7 @@ def _accept(lines: list[Line], blocks: list[TitleBlock]) -> list[_Draft]:
     drafts: list[_Draft] = []
     notice: int | None = None  # the last notice that may still forward plans
     for n, block in enumerate(blocks):
-        if block.doc_type.kind == "appendix":
+        if block.doc_type.kind in ("appendix", "commentary"):
             continue
         draft = _read_header(lines, block)
         if notice is not None and any(is_furniture(lines[i].text) for i in range(drafts[-1].body_first, block.first)):
@@ -248,6 +253,13 @@ def _accept(lines: list[Line], blocks: list[TitleBlock]) -> list[_Draft]:
         if block.doc_type.kind == "notice" or forwards(block.title):
             if not (backed or not drafts):
                 continue
+            forwarder = drafts[notice] if notice is not None else None
+            if (
+                forwarder is not None
+                and forwards(forwarder.block.title)
+                and _mentions(lines, forwarder, block.first, block.title)
+            ):
+                draft.forwarded_by = notice  # an 意见 that a notice 印发: 现将《关于…的实施意见》印发给你们
             drafts.append(draft)
             notice = len(drafts) - 1
             continue
@@ -382,15 +394,18 @@ def _untitled_notice(text: str, lines: list[Line], upto: int) -> Document | None
 def split_documents(text: str) -> list[Document]:
     """The policy documents in ``text``, each with its span and header fields."""
     lines = split_lines(text)
-    drafts = _accept(lines, find_title_blocks(lines))
+    blocks = find_title_blocks(lines)
+    commentary = [b.lead for b in blocks if b.doc_type.kind == "commentary"]
+    drafts = _accept(lines, blocks)
     if not drafts:
-        return _untitled_document(text, lines)
+        return [] if commentary else _untitled_document(text, lines)
     preface = _untitled_notice(text, lines, drafts[0].block.lead)
     documents: list[Document] = [preface] if preface else []
     offset = len(documents)
     previous_end = 0
     for n, draft in enumerate(drafts):
         stop = drafts[n + 1].block.lead if n + 1 < len(drafts) else len(lines)
+        stop = min([stop, *(k for k in commentary if k > draft.block.last)])
         end, signature = _end_line(lines, draft.body_first, stop)
         end = max(end, draft.block.last + 1)
         start_offset = lines[draft.block.lead].start

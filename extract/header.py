@@ -149,6 +149,16 @@ def is_org_name(line: str) -> bool:
     return all(any(name.endswith(s) for s in suffixes) for name in names)
 
 
+def is_signer(line: str) -> bool:
+    """A leader's signature line of a 令: 省长, 自治区主席 乌力吉, 市长 某某 (a leader's title, perhaps a name)."""
+    words = words_of("structure_cues.tsv", "kind", "signer")
+    return (
+        len(line) <= 16
+        and not SENTENCE_MARKS.search(line)
+        and bool(re.fullmatch(rf"\S{{0,6}}(?:{'|'.join(map(re.escape, words))})(?:\s+\S{{2,4}})?", line.strip()))
+    )
+
+
 def is_title_line(line: str) -> bool:
     """A line that may be part of a title block: short, no sentence punctuation, no heading number."""
     return (
@@ -190,14 +200,14 @@ def find_signature(lines: list[Line]) -> Signature | None:
         if not is_date_line(line.text) or k == 0:
             continue
         j = k
-        while j > 0 and k - j < 12 and is_org_name(lines[j - 1].text):
+        while j > 0 and k - j < 12 and (is_org_name(lines[j - 1].text) or is_signer(lines[j - 1].text)):
             j -= 1
         if j == k:
             if unsigned is None and _closes_body(lines, k):
                 end = lines[k + 1].end if k + 1 < len(lines) and is_publish_note(lines[k + 1].text) else line.end
                 unsigned = Signature([], parse_date(line.text), line.start, end)
             continue
-        issuers = [name for ln in lines[j:k] for name in re.split(r"\s+", ln.text) if name]
+        issuers = [name for ln in lines[j:k] if not is_signer(ln.text) for name in re.split(r"\s+", ln.text) if name]
         end = line.end
         if k + 1 < len(lines) and is_publish_note(lines[k + 1].text):
             end = lines[k + 1].end

@@ -12,6 +12,7 @@ from extract.header import (
     doc_number_in,
     doc_type_of,
     effective_dates,
+    is_signer,
     parse_date,
     place_in_title,
     place_of,
@@ -588,3 +589,67 @@ def test_a_notice_the_page_left_untitled_above_the_plan_it_forwards_is_a_documen
     assert plan.forwarded_by == notice.id
     assert plan.doc_number is None
     assert plan.jurisdiction == "某省"
+
+
+def test_a_decree_signed_by_a_leaders_title_has_its_date():
+    text = "\n".join(
+        ["某省某事项管理规定", "政府令〔2010〕第15号", "《某省某事项管理规定》已经省政府常务会议通过，现予公布。"]
+        + ["省长", "二○一○年十二月二十五日", "第一章 总则", "第一条 为加强管理，制定本规定。"]
+    )
+    doc = split_documents(text)[0]
+    assert doc.date == "2010-12-25"
+    assert doc.issuers == []
+
+
+@pytest.mark.parametrize(("line", "signer"), [("省长", True), ("自治区主席 某某", True), ("某市人民政府", False)])
+def test_signer_lines(line, signer):
+    assert is_signer(line) is signer
+
+
+def test_a_policy_interpretation_page_is_no_document():
+    text = "\n".join(
+        [
+            "《某市某工作方案》政策解读",
+            "发布日期:2024-04-02 15:35",
+            "一、起草背景",
+            "为做好工作。",
+            "二、主要内容",
+            "分解任务。",
+        ]
+    )
+    assert split_documents(text) == []
+
+
+def test_an_interpretation_after_a_notice_ends_it():
+    text = "\n".join(
+        ["某市人民政府关于某事的通知", "各区人民政府：", "请做好工作。", "某市人民政府", "2024年2月2日"]
+        + ["《某市人民政府关于某事的通知》政策解读", "一、起草背景", "为做好工作。"]
+    )
+    [doc] = split_documents(text)
+    assert "起草背景" not in text[slice(*doc.span)]
+
+
+def test_a_line_ending_in_a_colon_that_names_no_body_is_no_recipients_line():
+    text = "某市人民政府关于某事的通知\n来源:某网\n视力保护色:\n各区人民政府：\n请做好工作。"
+    [doc] = split_documents(text)
+    assert doc.recipients == ["各区人民政府"]
+
+
+def test_an_opinion_a_notice_issues_is_forwarded_by_it():
+    text = "\n".join(
+        ["中共某市委办公室某市人民政府办公室印发《关于某工作的实施意见》的通知", "各县市区委、人民政府："]
+        + [
+            "《关于某工作的实施意见》已经同意，现印发给你们。",
+            "中共某市委办公室",
+            "某市人民政府办公室",
+            "2017年1月10日",
+        ]
+        + ["关于某工作的实施意见", "一、总体要求", "做好工作。"]
+    )
+    notice, opinion = split_documents(text)
+    assert opinion.forwarded_by == notice.id
+    assert opinion.jurisdiction == "某市"
+
+
+def test_central_bodies_beyond_the_state_council_speak_for_the_whole_country():
+    assert place_of("共青团中央办公厅") == "全国"
