@@ -37,8 +37,9 @@ def cues() -> dict[str, Any]:
     label_alt = "|".join(map(re.escape, labels))
     raw["label_at_start"] = re.compile(rf"\s*(?:【(?P<boxed>{label_alt})】\s*[:：]?|(?P<label>{label_alt})\s*[:：])\s*")
     raw["boxed_label"] = re.compile(rf"【(?:{label_alt})】")
-    # a label after spaces inside a note (牵头单位：市商务局　配合单位：市财政局) opens a new clause
-    raw["spaced_label"] = re.compile(rf"(?<=[ \t\u3000])(?:{label_alt})\s*[:：]")
+    # a label inside a note after anything but a Chinese character (牵头单位：市商务局　配合单位：市财政局,
+    # ）责任单位：) opens a new clause; after one (市级牵头单位：) it is another field's label, not ours
+    raw["inner_label"] = re.compile(rf"(?<![\u4e00-\u9fff])(?:{label_alt})\s*[:：]")
     raw["bracket_label"] = re.compile(rf"[{OPENERS}]\s*(?:{label_alt})\s*[:：]")
     # unbracketed: a label opening a line or a sentence (……。责任单位：市财政局。)
     raw["line_label"] = re.compile(
@@ -112,10 +113,10 @@ def _units_of(group: str, at: int, note: Note) -> list[Written]:
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[str, int]]:
-    """The note's clauses: split at ；/。 and before a boxed label (【牵头单位】…【配合单位】…)."""
+    """The note's clauses: split at ；/。 and before a boxed or inner label (【牵头单位】…【配合单位】…)."""
     out: list[tuple[str, int]] = []
     for clause, at in split_top(text[start:end], start, "；;。"):
-        labels = [*cues()["boxed_label"].finditer(clause), *cues()["spaced_label"].finditer(clause)]
+        labels = [*cues()["boxed_label"].finditer(clause), *cues()["inner_label"].finditer(clause)]
         cuts = sorted(m.start() for m in labels if m.start() > 0)
         for a, b in zip([0, *cuts], [*cuts, len(clause)], strict=True):
             out.append((clause[a:b], at + a))
@@ -249,6 +250,19 @@ def _open_bracket_before(text: str, at: int, start: int) -> int | None:
     return opener
 
 
+def _unopened_closer(text: str, start: int, end: int) -> int:
+    """Where an unbracketed note ends: at a closing bracket it did not open (……）责任单位：), else ``end``."""
+    depth = 0
+    for i in range(start, end):
+        if text[i] in OPENERS:
+            depth += 1
+        elif text[i] in CLOSERS:
+            if depth == 0:
+                return i
+            depth -= 1
+    return end
+
+
 def find_notes(text: str, start: int, end: int) -> list[Note]:
     """The responsibility notes between ``start`` and ``end``, in reading order."""
     c = cues()
@@ -266,7 +280,7 @@ def find_notes(text: str, start: int, end: int) -> list[Note]:
             notes[opener] = Note(opener, (opener + 1, close), closed)
             continue
         stop = SENTENCE_END.search(text, at, end)
-        notes[at] = Note(at, (at, stop.start() if stop else end), True)
+        notes[at] = Note(at, (at, _unopened_closer(text, at, stop.start() if stop else end)), True)
     for m in re.finditer(rf"[{OPENERS}]", text[start:end]):
         at = start + m.start()
         if at in notes or any(n.start <= at < n.body[1] for n in notes.values()):

@@ -24,6 +24,8 @@ OPENERS = "（(〔【"
 CLOSERS = "）)〕】"
 SPACE = " \t\u3000"
 HAN = re.compile(r"[\u4e00-\u9fff]")  # a unit name has at least one Chinese character
+LEADING_JUNK = re.compile(rf"^[\s{CLOSERS}]+")  # a name never starts with a closing bracket
+FIELD_MARK = re.compile(r"[:：]")  # ... and no colon: words with one are a field (责任单位：, 完成时限：), not a name
 # A line that starts a new item or is blank: a bracket left open before it was cut off by the source.
 NEW_ITEM = re.compile(r"[ \t\u3000]*(?:\n|[（(]?[一二三四五六七八九十\d]+[、.．）)]|第[一二三四五六七八九十百]+[章条])")
 
@@ -82,8 +84,8 @@ def split_top(words: str, offset: int, separators: str) -> list[tuple[str, int]]
 
 
 def _strip(words: str, at: int) -> tuple[str, int]:
-    """Words without surrounding spaces and leading words such as 由 (offset moved along)."""
-    lead = len(words) - len(words.lstrip())
+    """Words without surrounding spaces, closing brackets before them and leading words such as 由."""
+    lead = len(words) - len(LEADING_JUNK.sub("", words, count=1))
     words, at = words[lead:].rstrip(), at + lead
     for word in sorted(_cues()["lead_trim"], key=len, reverse=True):
         if words.startswith(word) and len(words) > len(word) + 1:
@@ -114,14 +116,23 @@ def is_whole(name: str) -> bool:
     return is_collective(key) or key.endswith(tuple(name_key(s) for s in rules()["unit_suffixes"]))
 
 
+@cache
+def _joiners() -> re.Pattern[str]:
+    """Words between two units (和, 及, 会同…, from ``resp_cues.json``) and spaces (市发改委　市财政局)."""
+    words = sorted(_cues()["conjunctions"], key=len, reverse=True)
+    return re.compile("|".join([*map(re.escape, words), r"\s+"]))
+
+
 def _split_conjunctions(words: str, at: int) -> list[tuple[str, int]]:
-    """``A和B`` → A, B when A is a whole unit and B is more than a bare word (市工业和信息化局 stays whole)."""
+    """``A和B`` or ``A B`` → A, B when A is a whole unit and B is more than a bare word.
+
+    市工业和信息化局 stays whole, and so does a name wrapped inside (``市\n财政局``).
+    """
     bare = set(rules()["bare_words"])
-    for conj in sorted(_cues()["conjunctions"], key=len, reverse=True):
-        for m in re.finditer(re.escape(conj), words):
-            left, right = words[: m.start()], words[m.end() :]
-            if len(left) >= 2 and right and right not in bare and is_whole(left) and _top_level(words, m.start()):
-                return [(left, at)] + _split_conjunctions(right, at + m.end())
+    for m in _joiners().finditer(words):
+        left, right = words[: m.start()], words[m.end() :]
+        if len(left) >= 2 and right and right not in bare and is_whole(left) and _top_level(words, m.start()):
+            return [(left, at)] + _split_conjunctions(right, at + m.end())
     return [(words, at)]
 
 
@@ -179,9 +190,11 @@ def read_units(words: str, offset: int, cut_off: bool = False) -> list[Written]:
         item, at = _strip(item, at)
         for piece, p_at in _split_conjunctions(item, at):
             piece, p_at = _strip(piece, p_at)
-            if not HAN.search(piece) or piece in bare:
+            if not HAN.search(piece) or piece in bare or FIELD_MARK.search(piece):
                 continue
             name, role = _clean_brackets(re.sub(r"\s+", "", piece))
+            if not HAN.search(name):  # only a bracket: a role (（牵头）) or a dropped clause, no name
+                continue
             units.append(Written(name, (p_at, p_at + len(piece)), role, is_whole(name)))
     for i, unit in enumerate(units):
         if unit.whole:

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extract.pipeline import extract_file
@@ -310,13 +310,19 @@ FRAGMENTS = [
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=3)), max_size=40))
+# found by the property: a stray closer and a second label are no part of a name
+@example(["责任单位：", "）", "责任单位：", " :"])
+@example(["责任单位：", "市财政局", "\t", "市财政局"])  # two whole units apart are two units
+@example(["【牵头单位】", "（牵头）"])  # a role in brackets with no name before it is no unit
 def test_never_crashes_and_spans_hold_the_written_unit(parts: list[str]) -> None:
     text = "".join(parts)
     for item in find_responsibilities(text, document(text)):
         start, end = item.span
         written = text[start:end]
         assert 0 <= start < end <= len(text)
-        assert item.as_written.startswith(written) or any(b in written for b in "（(〔【") or "统称" in written
+        assert item.as_written[0] not in "）)〕】" and not re.search("[:：]", item.as_written)
+        bare = re.sub(r"\s+", "", written)  # a name wrapped onto the next line is read without the break
+        assert item.as_written.startswith(bare) or any(b in written for b in "（(〔【") or "统称" in written
 
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -372,6 +378,10 @@ def test_seed_roles(name: str, roles: dict[str, int]) -> None:
         ("（一）甲。（主要牵头单位：市经信委；配合责任单位：市科技局）", [("市经信委", L), ("市科技局", S)]),
         # a field after spaces is still no unit
         ("（一）甲。\n牵头单位：市发改委　　完成时限：2024年\n", [("市发改委", L)]),
+        # units apart by spaces are two units; a stray closer ends a line note, and what follows is no name
+        ("（一）甲。\n责任单位：市发改委　市财政局\n", [("市发改委", R), ("市财政局", R)]),
+        ("（一）甲。\n责任单位：市发改委）完成单位：市财政局\n", [("市发改委", R)]),
+        ("（一）甲。\n【牵头单位】（牵头）\n", []),
     ],
 )
 def test_more_note_wordings(text: str, expected: list[tuple[str, str]]) -> None:
