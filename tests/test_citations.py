@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from factories import document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.citations import find_citations
-from model import Document
 
 NOTICE = "财政部 工业和信息化部关于开展制造业新型技术改造城市试点工作的通知"
 
 
-def doc_over(text: str, title: str | None = None, doc_number: str | None = None, start: int = 0) -> Document:
-    return Document(
-        id="d1",
-        title=title,
-        doc_number=doc_number,
-        issuers=[],
-        recipients=[],
-        date=None,
-        effective_from=None,
-        effective_until=None,
-        jurisdiction=None,
-        doc_type=None,
-        forwarded_by=None,
-        span=(start, len(text)),
-    )
-
-
 def cited(text: str, **own: str) -> list[tuple[str | None, str | None, str]]:
-    return [(c.title, c.doc_number, text[c.span[0] : c.span[1]]) for c in find_citations(text, doc_over(text, **own))]
+    return [(c.title, c.doc_number, text[c.span[0] : c.span[1]]) for c in find_citations(text, document(text, **own))]
 
 
 @pytest.mark.parametrize(
@@ -90,7 +73,7 @@ REFERENCES = st.text(
 @given(REFERENCES, st.integers(0, 40))
 def test_never_crashes_and_spans_stay_in_the_document(text: str, cut: int) -> None:
     start = min(cut, len(text))
-    for c in find_citations(text, doc_over(text, start=start)):
+    for c in find_citations(text, document(text, start=start)):
         assert start <= c.span[0] < c.span[1] <= len(text)
         written = text[c.span[0] : c.span[1]]
         assert c.doc_number is None or c.doc_number in written or written.startswith("《")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from factories import document
 
 from cli import cli
 from kb.compare import Plan, Side, compare, is_district_unit
@@ -22,9 +23,7 @@ HEADING = re.compile(r"^（([一二三四五六七八九十]+)）([^。\n]*)", r
 
 def make_plan(doc_id: str, place: str, text: str) -> Plan:
     """A document whose sections are its （一）… lines, each running to the next one."""
-    doc = Document(
-        doc_id, f"{place}技改方案", None, [], [], "2025-01-01", None, None, place, None, None, (0, len(text))
-    )
+    doc = document(text, id=doc_id, title=f"{place}技改方案", date="2025-01-01", jurisdiction=place)
     found = list(HEADING.finditer(text))
     for i, m in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(text)
@@ -182,7 +181,7 @@ def _doc(
     until: str | None = None,
     targets: tuple[int, ...] = (),
 ) -> Document:
-    doc = Document("x", title, None, [], [], date, start, until, "重庆市", None, None, (0, 0))
+    doc = document(id="x", title=title, date=date, effective_from=start, effective_until=until, jurisdiction="重庆市")
     doc.targets = [Target(None, "m", 1, None, "个", "=", year, None, "", (0, 0)) for year in targets]
     return doc
 

@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from factories import document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.funding import find_funding
-from model import Document, Funding
-
-
-def doc_over(text: str, start: int = 0, end: int | None = None) -> Document:
-    return Document(
-        id="d1",
-        title=None,
-        doc_number=None,
-        issuers=[],
-        recipients=[],
-        date=None,
-        effective_from=None,
-        effective_until=None,
-        jurisdiction=None,
-        doc_type=None,
-        forwarded_by=None,
-        span=(start, len(text) if end is None else end),
-    )
+from model import Funding
 
 
 def grants(text: str) -> list[Funding]:
-    return find_funding(text, doc_over(text))
+    return find_funding(text, document(text))
 
 
 def brief(item: Funding) -> tuple:
@@ -210,7 +194,7 @@ def test_span_is_the_grant_clause_and_text_matches() -> None:
 def test_only_the_document_span_is_read() -> None:
     first = "给予最高10万元奖励。"
     text = first + "给予最高20万元奖励。"
-    items = find_funding(text, doc_over(text, len(first)))
+    items = find_funding(text, document(text, start=len(first)))
     assert [item.cap for item in items] == [2e5]
 
 
@@ -228,7 +212,7 @@ NOISY = st.text(
 @given(NOISY, st.integers(0, 50))
 def test_never_crashes_and_spans_hold_their_text(text: str, cut: int) -> None:
     start = min(cut, len(text))
-    for item in find_funding(text, doc_over(text, start)):
+    for item in find_funding(text, document(text, start=start)):
         assert start <= item.span[0] < item.span[1] <= len(text)
         assert text[item.span[0] : item.span[1]] == item.text
         assert item.rate is not None or item.cap is not None or item.amount is not None

@@ -6,6 +6,10 @@ its notice, and each kind of fact, so every node and edge kind occurs once.
 
 from __future__ import annotations
 
+from typing import Any
+
+from factories import document
+
 from model import Citation, Document, Funding, Responsibility, Section, Target
 
 CQ_TEXT = (
@@ -25,23 +29,8 @@ GOAL = "到2027年，新增绿色工厂100家"
 AWARD = "最高奖励200万元"
 
 
-def _doc(doc_id: str, title: str, jurisdiction: str | None, **kw) -> Document:
-    base = dict(
-        id=doc_id,
-        title=title,
-        doc_number=None,
-        issuers=[],
-        recipients=[],
-        date=None,
-        effective_from=None,
-        effective_until=None,
-        jurisdiction=jurisdiction,
-        doc_type=None,
-        forwarded_by=None,
-        span=(0, 100),
-    )
-    base.update(kw)
-    return Document(**base)
+def _doc(doc_id: str, title: str, jurisdiction: str | None, **fields: Any) -> Document:
+    return document(id=doc_id, title=title, jurisdiction=jurisdiction, end=100, **fields)
 
 
 def _resp(section, agency, written, jurisdiction, role, span=(0, 1)) -> Responsibility:

@@ -11,10 +11,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from factories import document
 
 from kb.compare import Plan, Side, compare
 from kb.report_html import render_report
-from model import Document, Funding, Section, Target
+from model import Funding, Section, Target
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SCRIPT = "<script>document.title='PWNED';document.body.setAttribute('data-pwned','script')</script>"
@@ -32,7 +33,7 @@ CHROMIUM_FLAGS = [
 
 
 def _plan(doc_id: str, title: str, text: str, metric: str, anchor: str, value: float) -> Plan:
-    doc = Document(doc_id, title, None, [], [], "2025-01-01", None, None, "重庆市", None, None, (0, len(text)))
+    doc = document(text, id=doc_id, title=title, date="2025-01-01", jurisdiction="重庆市")
     doc.sections = [Section("s1", "（一）", "推动技术改造", 2, None, (0, len(text)))]
     start = text.index(anchor)
     doc.targets = [Target("s1", metric, value, None, "%", ">=", 2025, None, anchor, (start, start + len(anchor)))]

@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from factories import document
 
 from extract.sections import find_sections
-from model import Document
-
-
-def _doc(text: str) -> Document:
-    return Document(
-        id="d",
-        title=None,
-        doc_number=None,
-        issuers=[],
-        recipients=[],
-        date=None,
-        effective_from=None,
-        effective_until=None,
-        jurisdiction=None,
-        doc_type=None,
-        forwarded_by=None,
-        span=(0, len(text)),
-    )
 
 
 def _tree(text: str) -> list[tuple[str | None, str, int, str | None]]:
-    sections = find_sections(text, _doc(text))
+    sections = find_sections(text, document(text))
     numbers = {s.id: s.number for s in sections}
     return [(s.number, s.heading, s.level, numbers.get(s.parent)) for s in sections]
 
@@ -61,7 +44,7 @@ def test_heading_levels_and_parents():
 
 
 def test_a_span_runs_to_the_next_heading_at_the_same_or_higher_level():
-    sections = find_sections(LEVELS, _doc(LEVELS))
+    sections = find_sections(LEVELS, document(LEVELS))
     by_number = {s.number: s for s in sections}
     assert LEVELS[slice(*by_number["（一）"].span)] == "（一）指导思想。坚持发展。"
     assert LEVELS[slice(*by_number["2."].span)].endswith("（2）中小企业。做专做精。")
@@ -113,7 +96,7 @@ BOLD = """\
 
 
 def test_bold_run_headings_sit_below_the_numbered_item():
-    sections = find_sections(BOLD, _doc(BOLD))
+    sections = find_sections(BOLD, document(BOLD))
     assert [(s.number, s.heading, s.level) for s in sections] == [
         ("（一）", "推进平台建设", 2),
         (None, "加快建设研发机构", 5),
@@ -124,7 +107,7 @@ def test_bold_run_headings_sit_below_the_numbered_item():
 
 
 def test_a_note_on_its_own_line_belongs_to_the_numbered_task_not_the_bold_run_heading():
-    sections = find_sections(BOLD, _doc(BOLD))
+    sections = find_sections(BOLD, document(BOLD))
     note = BOLD.index("（责任单位")
     assert sections[0].span[0] <= note < sections[0].span[1]
     assert not any(s.span[0] <= note < s.span[1] for s in sections if s.number is None)
@@ -142,7 +125,7 @@ def test_a_note_on_its_own_line_belongs_to_the_numbered_task_not_the_bold_run_he
     ],
 )
 def test_not_bold_run_headings(text):
-    assert all(s.number is not None for s in find_sections(text, _doc(text)))
+    assert all(s.number is not None for s in find_sections(text, document(text)))
 
 
 BOXED_TABLE = """\
@@ -171,7 +154,7 @@ def test_a_numbered_cell_among_short_cells_is_not_a_heading():
 
 def test_sections_stop_before_the_signature_and_attachment_list():
     text = "一、工作要求\n做好工作。\n附件：1.某清单\n某市某局\n2024年1月2日"
-    [section] = find_sections(text, _doc(text))
+    [section] = find_sections(text, document(text))
     assert text[slice(*section.span)] == "一、工作要求\n做好工作。"
 
 
@@ -200,7 +183,7 @@ def test_each_row_of_a_task_table_that_names_a_task_is_a_section():
 
 
 def test_a_row_section_spans_its_own_line_only():
-    sections = find_sections(TASK_TABLE, _doc(TASK_TABLE))
+    sections = find_sections(TASK_TABLE, document(TASK_TABLE))
     row = next(s for s in sections if s.number == "2")
     assert TASK_TABLE[slice(*row.span)] == "2\t培育龙头企业\t市丁局\t各区县政府\t持续推进"
 
@@ -223,4 +206,4 @@ def test_the_responsibility_cells_of_a_row_belong_to_its_task():
 )
 def test_a_table_without_a_task_column_makes_no_sections(header):
     text = f"一、附表\n{header}\n1\t某项目\t市甲局\n"
-    assert [s.number for s in find_sections(text, _doc(text))] == ["一"]
+    assert [s.number for s in find_sections(text, document(text))] == ["一"]

@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from factories import document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.targets import find_targets
-from model import Document, Target
-
-
-def _doc(text: str, title: str | None = None) -> Document:
-    return Document(
-        id="t-1",
-        title=title,
-        doc_number=None,
-        issuers=[],
-        recipients=[],
-        date=None,
-        effective_from=None,
-        effective_until=None,
-        jurisdiction=None,
-        doc_type=None,
-        forwarded_by=None,
-        span=(0, len(text)),
-    )
+from model import Target
 
 
 def targets(text: str, title: str | None = None) -> list[Target]:
-    return find_targets(text, _doc(text, title))
+    return find_targets(text, document(text, title=title))
 
 
 def readings(text: str) -> list[tuple[float, float | None, str, str]]:
@@ -221,7 +205,7 @@ def test_deadline_governs_only_its_paragraph() -> None:
 
 def test_only_the_document_span_is_read() -> None:
     text = "新建绿色工厂50个以上。\n新建绿色园区30个以上。"
-    doc = _doc(text)
+    doc = document(text)
     doc.span = (0, text.index("\n"))
     assert [t.value for t in find_targets(text, doc)] == [50]
 
