@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extract import split
 from extract.locate import innermost_section
 from extract.numbers import NUMBER, PERCENT, apply_multiplier, parse_number
 from model import Document, Funding
@@ -65,8 +66,6 @@ PER_NOUN = _alternation(CUES["per_noun"])
 PER = re.compile(rf"(?:{_alternation(CUES['per_head'])})(?:{PER_NOUN})(?:(?!年|标准)(?:{PER_NOUN}))?(?:每年)?")
 PER_SLASH = re.compile(rf"/({_alternation(CUES['per_slash'])})")
 
-SENTENCE = re.compile(r"[^。；;！？!?\n]+")
-CLAUSE_SEPARATOR = re.compile(r"[，：:]|,(?!\d{3}(?!\d))")
 LIST_GLUE = re.compile(r"^\s*(?:、|和|及|或|与|,|，)?\s*$")
 # Money: 2000万元, 1000万—3000万元 (a range: its top is the cap), 100万 (no 元 after a multiplier).
 MONEY = re.compile(
@@ -116,21 +115,8 @@ def _value(match: re.Match[str]) -> tuple[str, float] | None:
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The clauses of one sentence as absolute (start, end), trimmed of spaces."""
-    out, cursor = [], start
-    for sep in CLAUSE_SEPARATOR.finditer(text, start, end):
-        out.append((cursor, sep.start()))
-        cursor = sep.end()
-    out.append((cursor, end))
-    trimmed = []
-    for a, b in out:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            trimmed.append((a, b))
-    return trimmed
+    """The clauses of one sentence as absolute (start, end), without their separators, trimmed of spaces."""
+    return [c for c in (split.strip_spaces(text, p) for p in split.clauses(text, start, end, keep_stop=False)) if c]
 
 
 def _in_condition_zone(clause: str, pos: int) -> bool:
@@ -365,8 +351,7 @@ def find_funding(text: str, doc: Document) -> list[Funding]:
     """Every quantified grant of ``doc`` (one item per rate, amount or separately capped grant)."""
     items: list[Funding] = []
     doc_start, doc_end = doc.span
-    for sentence in SENTENCE.finditer(text, doc_start, doc_end):
-        s_start, s_end = sentence.span()
+    for s_start, s_end in split.sentences(text, doc_start, doc_end, keep_stop=False):
         quantities: list[Quantity] = []
         previous: tuple[int, int] | None = None
         allocated = False

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from extract.locate import innermost_section
 from extract.numbers import apply_multiplier, parse_number
+from extract.split import CLAUSE_ENDS, SENTENCE_ENDS, clauses, pieces, sentences
 from extract.target_words import WORDS, alternation
 from model import Comparator, Document, Target
 
@@ -32,9 +33,7 @@ QUANTITY = re.compile(
     rf"(?:(?P<unit1>{UNIT})?{DASH}(?P<num2>{NUM})(?P<mult2>{MULT})?)?"
     rf"(?P<unit>{UNIT})?"
 )
-SENTENCE_END = "。！？；;!?\n"
-CLAUSE_END = SENTENCE_END + "，,：:"
-PUNCT = CLAUSE_END + "、）)”》"
+PUNCT = CLAUSE_ENDS + "、）)”》"
 ENCLOSED_MAX = 60  # characters between an opening quote or bracket and a number it can still enclose
 OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "「": "」"}
 
@@ -96,11 +95,11 @@ def find_targets(text: str, doc: Document) -> list[Target]:
     start, end = doc.span
     plan_year = _plan_year(doc.title or "")
     first_year = _plan_start(doc, plan_year)
-    for p_start, p_end in _pieces(text, start, end, "\n"):
+    for p_start, p_end in pieces(text, start, end, "\n"):
         past = PAST_LEAD.match(text, p_start)
         if past and first_year and int(past["year"]) < first_year:
             continue  # 2023年,全市规上工业增加值增长6.5%: a paragraph reporting a past year
-        for s_start, s_end in _pieces(text, p_start, p_end, SENTENCE_END):
+        for s_start, s_end in sentences(text, p_start, p_end):
             past = PAST_SENTENCE.match(text, s_start)
             if past and first_year and int(past["year"]) < first_year:
                 continue  # …。2024年,全市…增长6.5%: a sentence reporting a past year
@@ -114,22 +113,6 @@ def _plan_year(title: str) -> int | None:
     return int(m["year"]) if m else None
 
 
-def _pieces(text: str, start: int, end: int, stops: str) -> list[tuple[int, int]]:
-    """Split ``text[start:end]`` after each stop character (a comma between digits is not a stop)."""
-    pieces, piece_start = [], start
-    for i in range(start, end):
-        ch = text[i]
-        if ch in stops:
-            if ch == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
-                continue
-            if i + 1 > piece_start:
-                pieces.append((piece_start, i + 1))
-            piece_start = i + 1
-    if end > piece_start:
-        pieces.append((piece_start, end))
-    return pieces
-
-
 def _sentence_targets(
     text: str, doc: Document, paragraph: tuple[int, int], sentence: tuple[int, int], plan_year: int | None
 ) -> list[Target]:
@@ -138,7 +121,7 @@ def _sentence_targets(
     found: list[Target] = []
     verb_prefix = ""
     reporting = allocated = False
-    for c_start, c_end in _pieces(text, s_start, s_end, CLAUSE_END):
+    for c_start, c_end in clauses(text, s_start, s_end):
         verb_prefix = ""  # delivery verbs are lent only along a list inside one clause
         if grants and (NOT_TARGET.search(text, c_start, c_end) or ELIGIBILITY.match(text, c_start)):
             continue  # a grant, tax or fee rule, or the 对…的 phrase saying who may receive it
@@ -325,7 +308,7 @@ def _period(text: str, s_start: int, c_start: int, at: int) -> str | None:
     hits = [m for m in PERIOD.finditer(text, c_start, at) if not (m.group() == "累计" and "的" in text[m.end() : at])]
     if hits:
         return _period_value(hits[-1].group())
-    for c_lo, _ in reversed(_pieces(text, s_start, c_start, CLAUSE_END)):
+    for c_lo, _ in reversed(clauses(text, s_start, c_start)):
         opener = PERIOD.match(text, c_lo + len(_lead_words(text[c_lo:at])))
         if opener and opener.group() in WORDS.words("period"):
             return _period_value(opener.group())  # 每年滚动推进500个…，竣工100个以上: 每年 governs the sentence
@@ -389,7 +372,7 @@ def _is_target(text: str, c_start: int, q: Quantity, comparator: str, period: st
 def _after_end(text: str, q: Quantity, limit: int) -> int:
     """Where the words after a quantity end: the next quantity or the end of the clause, at most 30 characters."""
     end = q.end
-    while end < limit and end - q.end < 30 and text[end] not in CLAUSE_END:
+    while end < limit and end - q.end < 30 and text[end] not in CLAUSE_ENDS:
         end += 1
     return end
 
@@ -499,7 +482,7 @@ def _distributed_metric(text: str, q: Quantity, group: list[Quantity]) -> str:
     """The metric a 分别 pairs with the k-th number: the k-th item of the list before 分别."""
     k = group.index(q)
     pos = text.rfind("分别", 0, group[0].start)
-    line_start = max(text.rfind(stop, 0, pos) for stop in SENTENCE_END) + 1
+    line_start = max(text.rfind(stop, 0, pos) for stop in SENTENCE_ENDS) + 1
     head = text[line_start:pos]
     for sep in "，,":
         parts = head.split(sep)
