@@ -9,28 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
-from pathlib import Path
 
+from extract.cues import alternation, kind_words
 from model import Citation, Document
 
-CUES_FILE = Path(__file__).with_name("data") / "citation_cues.tsv"
-
-
-def load_cues(path: Path = CUES_FILE) -> dict[str, list[str]]:
-    """The cue words of ``citation_cues.tsv`` by kind, longest first."""
-    cues: dict[str, list[str]] = defaultdict(list)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            kind, _, cue = line.partition("\t")
-            if cue.strip():
-                cues[kind.strip()].append(cue.strip())
-    return {kind: sorted(words, key=len, reverse=True) for kind, words in cues.items()}
-
-
-CUES = load_cues()
-_LEAD = "|".join(re.escape(w) for w in CUES["lead_word"])
-_ALIAS = "|".join(re.escape(w) for w in CUES["alias"])
+CUES = kind_words("citation_cues.tsv")
+_LEAD = alternation(CUES["lead_word"])
+_ALIAS = alternation(CUES["alias"])
 TITLE = re.compile(r"《(?P<title>[^《》\n]{1,120})》")
 # 渝府办发〔2021〕80号, 工规函[2024]1109号, 国家统计局令第23号.
 DOC_NUMBER = re.compile(

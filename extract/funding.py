@@ -13,58 +13,39 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from extract import split
+from extract.cues import alternation, kind_words
 from extract.locate import innermost_section
 from extract.numbers import NUMBER, PERCENT, apply_multiplier, parse_number
 from model import Document, Funding
 
-CUES_FILE = Path(__file__).with_name("data") / "funding_cues.tsv"
 MAX_SPAN = 200  # a clause longer than this is cut down to the words around its number
-
-
-def load_cues(path: Path = CUES_FILE) -> dict[str, list[str]]:
-    """The cue words of ``funding_cues.tsv`` by kind, longest first (so 研发补助 wins over 补助)."""
-    cues: dict[str, list[str]] = defaultdict(list)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        kind, _, cue = line.partition("\t")
-        if cue.strip():
-            cues[kind.strip()].append(cue.strip())
-    return {kind: sorted(words, key=len, reverse=True) for kind, words in cues.items()}
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in words)
-
-
-CUES = load_cues()
-INSTRUMENT = re.compile(_alternation(sorted(CUES["instrument"] + CUES["allocation"], key=len, reverse=True)))
-ALLOCATION = re.compile(_alternation(CUES["allocation"]))
-ALLOCATION_PART = re.compile(rf"(?:其中)?(?:{_alternation(CUES['allocation_part'])})")
-FEEDS_GRANT = re.compile(_alternation(CUES["feeds_grant"]))
-WEAK_INSTRUMENT = re.compile(rf"^(?:的|予以|给予)?[\u4e00-\u9fff]{{0,2}}?(?:{_alternation(CUES['weak_instrument'])})")
-ANY_INSTRUMENT = re.compile(_alternation(CUES["instrument"] + CUES["weak_instrument"]))
-GRANTING = re.compile(rf"{_alternation(CUES['instrument'])}|给予|予以")
-WEAK_INSTRUMENT_WORD = re.compile(_alternation(CUES["weak_instrument"]))
-THEN_GIVEN = re.compile(_alternation(CUES["condition_then"]))
-CAP = re.compile(_alternation(CUES["cap"]))
-THRESHOLD_BEFORE = re.compile(rf"(?:{_alternation(CUES['threshold_before'])})\s*$")
-THRESHOLD_AFTER = re.compile(rf"^\s*(?:{_alternation(CUES['threshold_after'])})")
-FLOOR_BEFORE = re.compile(rf"(?:{_alternation(CUES['floor_before'])})\s*$")
-CAP_BEFORE = re.compile(rf"(?:{_alternation(CUES['cap'])})\s*$")
+CUES = kind_words("funding_cues.tsv")
+INSTRUMENT = re.compile(alternation(CUES["instrument"] + CUES["allocation"]))
+ALLOCATION = re.compile(alternation(CUES["allocation"]))
+ALLOCATION_PART = re.compile(rf"(?:其中)?(?:{alternation(CUES['allocation_part'])})")
+FEEDS_GRANT = re.compile(alternation(CUES["feeds_grant"]))
+WEAK_INSTRUMENT = re.compile(rf"^(?:的|予以|给予)?[\u4e00-\u9fff]{{0,2}}?(?:{alternation(CUES['weak_instrument'])})")
+ANY_INSTRUMENT = re.compile(alternation(CUES["instrument"] + CUES["weak_instrument"]))
+GRANTING = re.compile(rf"{alternation(CUES['instrument'])}|给予|予以")
+WEAK_INSTRUMENT_WORD = re.compile(alternation(CUES["weak_instrument"]))
+THEN_GIVEN = re.compile(alternation(CUES["condition_then"]))
+CAP = re.compile(alternation(CUES["cap"]))
+THRESHOLD_BEFORE = re.compile(rf"(?:{alternation(CUES['threshold_before'])})\s*$")
+THRESHOLD_AFTER = re.compile(rf"^\s*(?:{alternation(CUES['threshold_after'])})")
+FLOOR_BEFORE = re.compile(rf"(?:{alternation(CUES['floor_before'])})\s*$")
+CAP_BEFORE = re.compile(rf"(?:{alternation(CUES['cap'])})\s*$")
 # 单个展位支持不超过5万元: a weak instrument word right before a maximum names the grant.
-WEAK_CAPPED = re.compile(rf"(?:{_alternation(CUES['weak_instrument'])})\S{{0,2}}?(?:{_alternation(CUES['cap'])})\s*$")
-CEILING_AFTER = re.compile(rf"^\s*(?:{_alternation(CUES['ceiling_after'])})")
+WEAK_CAPPED = re.compile(rf"(?:{alternation(CUES['weak_instrument'])})\S{{0,2}}?(?:{alternation(CUES['cap'])})\s*$")
+CEILING_AFTER = re.compile(rf"^\s*(?:{alternation(CUES['ceiling_after'])})")
 RANGE_DASH = re.compile(r"^\s*[—–\-－~～至到]\s*$")
-SCHEDULE = re.compile(rf"(?:{_alternation(CUES['schedule'])})\s*$")
-EXCLUDE = re.compile(_alternation(CUES["exclude"]))
-CONDITION_VERB = re.compile(_alternation(CUES["condition_verb"]))
-PER_NOUN = _alternation(CUES["per_noun"])
-PER = re.compile(rf"(?:{_alternation(CUES['per_head'])})(?:{PER_NOUN})(?:(?!年|标准)(?:{PER_NOUN}))?(?:每年)?")
-PER_SLASH = re.compile(rf"/({_alternation(CUES['per_slash'])})")
+SCHEDULE = re.compile(rf"(?:{alternation(CUES['schedule'])})\s*$")
+EXCLUDE = re.compile(alternation(CUES["exclude"]))
+CONDITION_VERB = re.compile(alternation(CUES["condition_verb"]))
+PER_NOUN = alternation(CUES["per_noun"])
+PER = re.compile(rf"(?:{alternation(CUES['per_head'])})(?:{PER_NOUN})(?:(?!年|标准)(?:{PER_NOUN}))?(?:每年)?")
+PER_SLASH = re.compile(rf"/({alternation(CUES['per_slash'])})")
 
 LIST_GLUE = re.compile(r"^\s*(?:、|和|及|或|与|,|，)?\s*$")
 # Money: 2000万元, 1000万—3000万元 (a range: its top is the cap), 100万 (no 元 after a multiplier).
@@ -75,8 +56,8 @@ MONEY = re.compile(
 # 对 opening the phrase that names who may claim (对投资…的企业), not 对接/针对/对标.
 FOR_WHOM = re.compile(r"(?<![针相绝面应核])对(?![接标外于照口比象])")
 # Words that qualify a grant but name nobody (市级, 一次性, 分档), trimmed off a beneficiary.
-LEVEL_WORDS = re.compile(rf"^(?:{_alternation(CUES['level_word'])})+|(?:{_alternation(CUES['level_word'])})+$")
-GIVEN_TO = re.compile(rf"给予([\u4e00-\u9fff]{{2,12}}?)(?:{_alternation(CUES['level_word'])})*$")
+LEVEL_WORDS = re.compile(rf"^(?:{alternation(CUES['level_word'])})+|(?:{alternation(CUES['level_word'])})+$")
+GIVEN_TO = re.compile(rf"给予([\u4e00-\u9fff]{{2,12}}?)(?:{alternation(CUES['level_word'])})*$")
 
 
 @dataclass

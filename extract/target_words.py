@@ -7,9 +7,9 @@ and lookups, so that finding targets stays fast.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from importlib import resources
+
+from extract.cues import load_table
 
 
 @dataclass(frozen=True)
@@ -33,30 +33,14 @@ class TargetWords:
         return next(value for c, value in self.cues[kind] if c == cue)
 
 
-def _rows(name: str) -> list[list[str]]:
-    """Tab-separated rows of a data file, without comments, blank lines and the header row."""
-    text = resources.files("extract").joinpath("data", name).read_text(encoding="utf-8")
-    rows = [line.rstrip("\n").split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return rows[1:]
-
-
 def load_target_words() -> TargetWords:
     words = TargetWords()
-    for row in _rows("target_units.tsv"):
-        unit, kind = row[0], row[1]
-        variants = [v for v in (row[2].split("|") if len(row) > 2 else []) if v]
-        for written in [unit, *variants]:
-            words.units[written] = Unit(unit, kind)
-    for row in _rows("target_cues.tsv"):
-        kind, cue = row[0], row[1]
-        words.cues.setdefault(kind, []).append((cue, row[2] if len(row) > 2 else ""))
+    for row in load_table("target_units.tsv"):
+        for written in [row["unit"], *(v for v in row["variants"].split("|") if v)]:
+            words.units[written] = Unit(row["unit"], row["kind"])
+    for row in load_table("target_cues.tsv"):
+        words.cues.setdefault(row["kind"], []).append((row["cue"], row["value"]))
     return words
-
-
-def alternation(words: list[str]) -> str:
-    """A regex alternation of literal words, longest first; a word written ``re:…`` is a regex."""
-    parts = [w[3:] if w.startswith("re:") else re.escape(w) for w in sorted(words, key=len, reverse=True)]
-    return "|".join(parts) if parts else "(?!)"
 
 
 WORDS = load_target_words()

@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extract.cues import alternation
 from extract.locate import innermost_section
 from extract.numbers import apply_multiplier, parse_number
 from extract.split import CLAUSE_ENDS, SENTENCE_ENDS, clauses, pieces, sentences
-from extract.target_words import WORDS, alternation
+from extract.target_words import WORDS
 from model import Comparator, Document, Target
 
 CN_START = "零〇一二两三四五六七八九十"
