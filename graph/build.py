@@ -23,13 +23,14 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from model import Document, KnowledgeBaseError
+from extract.agencies import canonical_agency
+from model import Document, Funding, KnowledgeBaseError, Target
 
 ROLES = ("lead", "support", "implement", "responsible")
 
@@ -49,15 +50,6 @@ def task_id(document_id: str, section_id: str) -> str:
 def _year(date: str | None) -> int | None:
     match = re.match(r"(\d{4})", date or "")
     return int(match.group(1)) if match else None
-
-
-def _issuer_canonicalizer() -> Callable[[str, str | None], tuple[str, str | None]]:
-    """extract.agencies.canonical_agency when the responsibilities finder provides it, else identity."""
-    try:
-        from extract.agencies import canonical_agency
-    except ImportError:
-        return lambda written, jurisdiction: (written, jurisdiction)
-    return canonical_agency
 
 
 def _normal_number(number: str) -> str:
@@ -127,52 +119,33 @@ def _owner(doc: Document, section: str | None) -> str:
     return task_id(doc.id, section) if section else doc_id(doc.id)
 
 
+def _fact_attributes(kind: str, document_id: str, fact: Target | Funding) -> dict[str, Any]:
+    """A fact node's attributes: its kind and document, then the fact's fields (section as section_id)."""
+    fields = asdict(fact)
+    fields.pop("section")
+    fields["span"] = list(fact.span)
+    return {"kind": kind, "doc_id": document_id, "section_id": fact.section, **fields}
+
+
 def _add_facts(g: nx.MultiDiGraph, doc: Document) -> None:
     for resp in doc.responsibilities:
         owner = _owner(doc, resp.section)
         agency = _add_agency(g, resp.agency, resp.jurisdiction, resp.as_written)
         g.add_edge(agency, owner, relation=resp.role, as_written=resp.as_written, span=list(resp.span))
-    for n, target in enumerate(doc.targets, start=1):
-        node = f"target:{doc.id}/{n}"
-        g.add_node(
-            node,
-            kind="target",
-            doc_id=doc.id,
-            section_id=target.section,
-            metric=target.metric,
-            value=target.value,
-            value_max=target.value_max,
-            unit=target.unit,
-            comparator=target.comparator,
-            year=target.year,
-            period=target.period,
-            text=target.text,
-            span=list(target.span),
-        )
-        g.add_edge(_owner(doc, target.section), node, relation="sets")
-    for n, funding in enumerate(doc.funding, start=1):
-        node = f"funding:{doc.id}/{n}"
-        g.add_node(
-            node,
-            kind="funding",
-            doc_id=doc.id,
-            section_id=funding.section,
-            instrument=funding.instrument,
-            rate=funding.rate,
-            cap=funding.cap,
-            amount=funding.amount,
-            per=funding.per,
-            condition=funding.condition,
-            beneficiary=funding.beneficiary,
-            text=funding.text,
-            span=list(funding.span),
-        )
-        g.add_edge(_owner(doc, funding.section), node, relation="grants")
+    facts: list[tuple[str, str, list[Target] | list[Funding]]] = [
+        ("target", "sets", doc.targets),
+        ("funding", "grants", doc.funding),
+    ]
+    for kind, relation, found in facts:
+        for n, fact in enumerate(found, start=1):
+            node = f"{kind}:{doc.id}/{n}"
+            g.add_node(node, **_fact_attributes(kind, doc.id, fact))
+            g.add_edge(_owner(doc, fact.section), node, relation=relation)
 
 
-def _add_issuers(g: nx.MultiDiGraph, doc: Document, canonical: Callable[[str, str | None], tuple[str, str | None]]):
+def _add_issuers(g: nx.MultiDiGraph, doc: Document) -> None:
     for written in doc.issuers:
-        name, jurisdiction = canonical(written, doc.jurisdiction)
+        name, jurisdiction = canonical_agency(written, doc.jurisdiction)
         g.add_edge(_add_agency(g, name, jurisdiction, written), doc_id(doc.id), relation="issued")
 
 
@@ -208,13 +181,12 @@ def _add_citations(g: nx.MultiDiGraph, documents: list[Document]) -> None:
 def build_graph(documents: list[Document]) -> nx.MultiDiGraph:
     """The graph of documents, agencies, tasks, targets and funding clauses (a pure function)."""
     g = nx.MultiDiGraph()
-    canonical = _issuer_canonicalizer()
     for doc in documents:
         _add_document(g, doc)
     for doc in documents:
         _add_sections(g, doc)
         _add_facts(g, doc)
-        _add_issuers(g, doc, canonical)
+        _add_issuers(g, doc)
         if doc.forwarded_by and doc_id(doc.forwarded_by) in g:
             g.add_edge(doc_id(doc.forwarded_by), doc_id(doc.id), relation="forwards")
     _add_citations(g, documents)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extract.locate import innermost_section
 from model import Document, Section, Span
 
 MAX_CLAUSE_CHARS = 160
@@ -69,17 +70,6 @@ def _label(section: Section) -> str:
     return f"{number}{section.heading}".strip()
 
 
-def _innermost(doc: Document, offset: int, numbered_only: bool) -> Section | None:
-    best: Section | None = None
-    for section in doc.sections:
-        if numbered_only and section.number is None:
-            continue
-        s, e = section.span
-        if s <= offset < e and (best is None or section.level >= best.level):
-            best = section
-    return best
-
-
 def _ancestry(by_id: dict[str, Section], section: Section | None) -> list[Section]:
     chain: list[Section] = []
     seen: set[str] = set()
@@ -100,7 +90,7 @@ def clauses_of(doc: Document, text: str) -> list[Clause]:
     out: list[Clause] = []
     for paragraph in _paragraphs(text, *doc.span):
         for span in _pieces(text, paragraph):
-            section = _innermost(doc, span[0], numbered_only=False)
+            section = innermost_section(doc, span[0], numbered_only=False)
             chain = _ancestry(by_id, section)
             numbered = {s.id for s in chain if s.number is not None}
             agencies: list[str] = []
