@@ -9,7 +9,7 @@ exact source words, with document title and span) so a reader can check it.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from kb.align import AlignedTarget, group_targets, prepare
@@ -17,7 +17,7 @@ from kb.datafiles import normalize_brackets, read_words
 from kb.policy_tools import UNCODED, code_task, tool_rules
 from kb.tasks import Task, find_tasks, task_of
 from kb.themes import ThemeCoverage, theme_coverage
-from model import Document, Span
+from model import Document, Funding, Span, Target
 
 CLAUSE_PREVIEW = 600  # characters of a task kept in the clause appendix
 
@@ -200,6 +200,12 @@ def compare(sides: list[Side]) -> Comparison:
     return Comparison(labels, aligned, unmatched, funding, tasks, summaries, clauses.items)
 
 
+def _fact_fields(fact: Target | Funding, cell: type[TargetCell] | type[FundingCell]) -> dict[str, Any]:
+    """The fields a comparison cell copies from the fact it shows (those of the same name)."""
+    wanted = {f.name for f in fields(cell)}
+    return {name: value for name, value in asdict(fact).items() if name in wanted}
+
+
 def _compare_targets(sides: list[Side], clauses: _Clauses) -> tuple[list[TargetRow], list[TargetCell]]:
     items: list[AlignedTarget] = []
     plan_of: dict[int, Plan] = {}
@@ -212,18 +218,8 @@ def _compare_targets(sides: list[Side], clauses: _Clauses) -> tuple[list[TargetR
 
     def cell(item: AlignedTarget) -> TargetCell:
         t, plan = item.target, plan_of[id(item)]
-        return TargetCell(
-            sides[item.side].label,
-            plan.doc.id,
-            t.metric,
-            t.value,
-            t.value_max,
-            t.comparator,
-            t.unit,
-            t.year,
-            t.period,
-            clauses.add(plan, t.span),
-        )
+        side, clause = sides[item.side].label, clauses.add(plan, t.span)
+        return TargetCell(side=side, doc_id=plan.doc.id, clause=clause, **_fact_fields(t, TargetCell))
 
     rows = [TargetRow(g.shared, g.similarity, [cell(m) for m in g.members]) for g in groups]
     return rows, [cell(m) for m in alone]
@@ -232,16 +228,7 @@ def _compare_targets(sides: list[Side], clauses: _Clauses) -> tuple[list[TargetR
 def _funding(side: Side, clauses: _Clauses) -> list[FundingCell]:
     return [
         FundingCell(
-            side.label,
-            plan.doc.id,
-            f.instrument,
-            f.rate,
-            f.cap,
-            f.amount,
-            f.per,
-            f.condition,
-            f.beneficiary,
-            clauses.add(plan, f.span),
+            side=side.label, doc_id=plan.doc.id, clause=clauses.add(plan, f.span), **_fact_fields(f, FundingCell)
         )
         for plan in side.plans
         for f in plan.doc.funding
