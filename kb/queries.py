@@ -7,11 +7,11 @@ from, the agency-name table) and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Protocol
 
 import networkx as nx
 
+from extract.agencies import canonical_agency
 from graph import queries as gq
 from model import KnowledgeBaseError, PolicyKBError
 
@@ -24,15 +24,6 @@ class GraphSource(Protocol):
     def graph(self) -> nx.MultiDiGraph: ...
 
     def source_text(self, doc_id: str) -> str: ...
-
-
-def _canonical() -> Callable[[str, str | None], tuple[str, str | None]] | None:
-    """extract.agencies.canonical_agency (resolves 市经济信息委 in 重庆), when present."""
-    try:
-        from extract.agencies import canonical_agency
-    except ImportError:
-        return None
-    return canonical_agency
 
 
 def _text_reader(kb: GraphSource) -> gq.TextOf:
@@ -78,14 +69,14 @@ def who(kb: GraphSource, query: str, city: str | None = None) -> list[dict[str, 
 def duties(kb: GraphSource, agency: str, city: str | None = None, role: str | None = None) -> list[dict[str, Any]]:
     """Every task of ``agency`` (full name or any written form; ``city`` resolves 市X names)."""
     g = kb.graph()
-    return gq.duties(g, gq.resolve_agency(g, agency, city, _canonical()), city, role)
+    return gq.duties(g, gq.resolve_agency(g, agency, city, canonical_agency), city, role)
 
 
 def chain(kb: GraphSource, query: str, city: str | None = None) -> list[dict[str, Any]]:
     """Responsibility chains for a task id, an agency's tasks, or the tasks matching ``query``."""
     g = kb.graph()
     try:
-        return gq.chain(g, query, city, _text_reader(kb), _canonical())
+        return gq.chain(g, query, city, _text_reader(kb), canonical_agency)
     except KnowledgeBaseError:
         tasks = _searched_tasks(kb, g, query, city)
         if not tasks:
