@@ -47,6 +47,7 @@ PER_NOUN = alternation(CUES["per_noun"])
 PER = re.compile(rf"(?:{alternation(CUES['per_head'])})(?:{PER_NOUN})(?:(?!年|标准)(?:{PER_NOUN}))?(?:每年)?")
 PER_SLASH = re.compile(rf"/({alternation(CUES['per_slash'])})")
 
+RATE_OF_BASIS = re.compile(rf"的(?:{PERCENT.pattern})\s*$")
 LIST_GLUE = re.compile(r"^\s*(?:、|和|及|或|与|,|，)?\s*$")
 # Money: 2000万元, 1000万—3000万元 (a range: its top is the cap), 100万 (no 元 after a multiplier).
 MONEY = re.compile(
@@ -188,10 +189,25 @@ def _leads_in(text: str, previous: tuple[int, int], start: int) -> bool:
 
 
 def _feeds_next(text: str, clause: tuple[int, int], following: tuple[int, int] | None) -> bool:
-    """按照贷款利率的50%，给予贴息: a 按… clause with no instrument whose rate the next clause grants."""
-    if following is None or not FEEDS_GRANT.match(text, clause[0]) or INSTRUMENT.search(text, clause[0], clause[1]):
+    """按照贷款利率的50%，给予贴息: a 按… clause with no instrument whose rate the next clause grants.
+
+    The 按… may also follow a few words of timing (竣工投产后按照投资额的10%，给予最高5000万元支持) when the
+    clause ends in the rate it states (…的10%).
+    """
+    if following is None or INSTRUMENT.search(text, clause[0], clause[1]):
+        return False
+    if not (FEEDS_GRANT.match(text, clause[0]) or _ends_in_rate_of_basis(text, clause)):
         return False
     return GRANTING.search(text, following[0], following[1]) is not None
+
+
+def _ends_in_rate_of_basis(text: str, clause: tuple[int, int]) -> bool:
+    """The clause names a basis (按照…) and ends in 的 + a percent of it (…投资额的10%)."""
+    basis = FEEDS_GRANT.search(text, clause[0], clause[1])
+    if basis is None:
+        return False
+    rate = RATE_OF_BASIS.search(text, basis.end(), clause[1])
+    return rate is not None and rate.end() == clause[1]
 
 
 def _grants(quantities: list[Quantity]) -> list[Grant]:
@@ -240,8 +256,11 @@ def _instrument(text: str, q: Quantity, sentence_start: int, sentence_end: int) 
     after = INSTRUMENT.search(text, q.end, b)
     if after:
         return after.group()
-    if FEEDS_GRANT.match(text, a) and not INSTRUMENT.search(text, a, b):
+    if (FEEDS_GRANT.match(text, a) or _ends_in_rate_of_basis(text, q.clause)) and not INSTRUMENT.search(text, a, b):
         granted = INSTRUMENT.search(text, b, sentence_end)  # 按照…的50%，给予贴息: the next clause names it
+        following = _clauses(text, b, sentence_end)
+        if granted is None and following:  # …的10%，给予最高5000万元支持: a weak word in the granting clause
+            granted = WEAK_INSTRUMENT_WORD.search(text, following[0][0], following[0][1])
         if granted:
             return granted.group()
     weak = WEAK_INSTRUMENT_WORD.search(text, q.end, b)

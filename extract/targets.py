@@ -58,6 +58,8 @@ SCOPE_IN_CLAUSE = re.compile(alternation(WORDS.words("scope_in_clause")))
 ALLOCATION_PART = re.compile(rf"(?:其中)?(?:{alternation(WORDS.words('allocation_part'))})")
 MONEY_FOLLOWED_BY = re.compile(alternation(WORDS.words("money_followed_by")))
 ELIGIBILITY = re.compile(alternation(WORDS.words("eligibility")))
+GRANT_BASIS = re.compile(alternation(WORDS.words("grant_basis")))
+RATE_OF_BASIS = re.compile(r"的\s*\d+(?:\.\d+)?\s*[%％]\s*[，,：:]?\s*$")
 ERA = {cue: int(value) for cue, value in WORDS.cues.get("era", [])}
 
 DEADLINE = re.compile(
@@ -122,10 +124,13 @@ def _sentence_targets(
     found: list[Target] = []
     verb_prefix = ""
     reporting = allocated = False
-    for c_start, c_end in clauses(text, s_start, s_end):
+    sentence_clauses = clauses(text, s_start, s_end)
+    for i, (c_start, c_end) in enumerate(sentence_clauses):
         verb_prefix = ""  # delivery verbs are lent only along a list inside one clause
         if grants and (NOT_TARGET.search(text, c_start, c_end) or ELIGIBILITY.match(text, c_start)):
             continue  # a grant, tax or fee rule, or the 对…的 phrase saying who may receive it
+        if grants and _states_grant_rate(text, (c_start, c_end), sentence_clauses[i + 1 : i + 2]):
+            continue  # 按照投资额的10%，给予最高5000万元支持: the rate of the grant the next clause gives
         if STATUS.search(text, c_start, c_end):
             reporting = reporting or REPORT_OPENER.search(text, c_start, c_end) is not None
             continue  # 已建成5G基站1万个: what exists, not what is to be reached
@@ -171,6 +176,14 @@ def _sentence_targets(
                     )
                 )
     return found
+
+
+def _states_grant_rate(text: str, clause: tuple[int, int], following: list[tuple[int, int]]) -> bool:
+    """The clause names the basis of a grant (按照…) and ends in its rate (…的10%), and the next clause grants."""
+    basis = GRANT_BASIS.search(text, clause[0], clause[1])
+    if basis is None or not following or not NOT_TARGET.search(text, following[0][0], following[0][1]):
+        return False
+    return RATE_OF_BASIS.search(text, basis.end(), clause[1]) is not None
 
 
 def _section_id(doc: Document, offset: int) -> str | None:

@@ -114,6 +114,11 @@ POSITIVE = [
         "分别给予每个标准一次性奖补80万元、40万元。",
         [("奖补", None, None, 8e5, "每个标准"), ("奖补", None, None, 4e5, "每个标准")],
     ),
+    # the 按… basis after words of timing, its rate closing the clause, the grant in the next clause
+    (
+        "项目建成投产后按照设备和软件投资额的15%,给予最高800万元支持。",
+        [("支持", 15.0, 8e6, None, None)],
+    ),
 ]
 
 NEGATIVE = [
