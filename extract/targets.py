@@ -192,17 +192,25 @@ def _section_id(doc: Document, offset: int) -> str | None:
 
 
 def _quantities(text: str, c_start: int, c_end: int) -> list[Quantity]:
-    """Every number with a unit of count, money, percent or index in one clause."""
-    out: list[Quantity] = []
-    for m in QUANTITY.finditer(text, c_start, c_end):
-        q = _quantity(text, m, c_start, c_end)
-        if q is not None:
-            out.append(q)
-    return out
+    """Every number with a unit of count, money, percent or index in one clause.
+
+    In a 分别 list the unit written after the last number is the unit of all (分别增长15、13个百分点,
+    分别增长15个、13个百分点以上).
+    """
+    matches = list(QUANTITY.finditer(text, c_start, c_end))
+    found = [_quantity(text, m, c_start, c_end) for m in matches]
+    for i in range(len(matches) - 2, -1, -1):
+        m, following, later = matches[i], matches[i + 1], found[i + 1]
+        if later is None or text[m.end() : following.start()] != "、" or "分别" not in text[c_start : m.start()]:
+            continue
+        own = m["unit"] or ""
+        if (not own or (following["unit"] or "").startswith(own)) and own != following["unit"]:
+            found[i] = _quantity(text, m, c_start, c_end, following["unit"])
+    return [q for q in found if q is not None]
 
 
-def _quantity(text: str, m: re.Match[str], c_start: int, c_end: int) -> Quantity | None:
-    written_unit = m["unit"]
+def _quantity(text: str, m: re.Match[str], c_start: int, c_end: int, shared_unit: str | None = None) -> Quantity | None:
+    written_unit = shared_unit or m["unit"]
     end = m.end()
     chinese = not m["num"][0].isdigit()
     if written_unit:
@@ -272,11 +280,12 @@ def _distributed(text: str, c_start: int, quantities: list[Quantity]) -> list[Qu
     """The quantities that a 分别 distributes over a list of metrics (``分别超过93%、76%``)."""
     if len(quantities) < 2:
         return []
-    pos = text.rfind("分别", c_start, quantities[0].start)
-    if pos < 0:
+    pos = text.rfind("分别", c_start, quantities[-1].start)
+    members = [q for q in quantities if q.start > pos]
+    if pos < 0 or not members:
         return []
-    group = [quantities[0]]
-    for prev, q in zip(quantities, quantities[1:], strict=False):
+    group = [members[0]]  # the list starts at the first number after 分别 (两项比例分别增长15、13个百分点)
+    for prev, q in zip(members, members[1:], strict=False):
         if text[prev.end : q.start].strip() not in ("、", "和", "及", ",", "，"):
             break
         group.append(q)
@@ -286,6 +295,8 @@ def _distributed(text: str, c_start: int, quantities: list[Quantity]) -> list[Qu
 def _comparator(text: str, c_start: int, consumed: int, q: Quantity, group: list[Quantity]) -> Comparator:
     if q.comparator_after:
         return q.comparator_after  # type: ignore[return-value]
+    if q in group and group[-1].comparator_after:
+        return group[-1].comparator_after  # type: ignore[return-value]  # 分别增长15、13个百分点以上
     seg_start = consumed
     if q in group:
         seg_start = text.rfind("分别", c_start, group[0].start)
