@@ -252,13 +252,14 @@ def _unitless_money(m: re.Match[str], chinese: bool) -> bool:
 
 
 def _bare_index(text: str, c_start: int, m: re.Match[str]) -> bool:
-    """An index written without a unit: ``…指数达到65,`` (a comparator right before, a stop right after)."""
+    """An index written without a unit: ``…指数达到65,`` / ``…指数达72;`` (a comparator right before, a stop right
+    after)."""
     if "." not in m["num"] and 1900 <= float(m["num"]) <= 2100:
         return False
     if m.end() < len(text) and text[m.end()] not in PUNCT:
         return False
     before = text[c_start : m.start()]
-    return any(before.endswith(w) for w in WORDS.words("comparator_before"))
+    return any(before.endswith(w) for w in WORDS.words("comparator_before") + WORDS.words("comparator_next"))
 
 
 def _is_free(text: str, p_start: int, c_start: int, q: Quantity) -> bool:

@@ -64,6 +64,7 @@ READINGS = [
     ("力争按原则上不低于园区用地总规模10%的比例规划集聚区。", [(10, None, "%", ">=")]),
     ("围绕技术突破和服务生态培育新建创新平台20个。", [(20, None, "个", "=")]),  # 突破 far back is no comparator
     ("基本建立标准体系,制修订800项国家和行业标准。", [(800, None, "项", "=")]),
+    ("到2027年,两化融合发展水平指数达72;智能工厂不少于10家。", [(72, None, "", "="), (10, None, "家", ">=")]),
     # 分别 lists: the unit and the 以上 written after the last number hold for every number of the list
     (
         "到2027年,两类产能比例较2023年分别增长12个、9个百分点以上。",
