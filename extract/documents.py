@@ -22,6 +22,7 @@ from extract.header import (
     SENTENCE_MARKS,
     TITLE_TAIL,
     DocType,
+    Signature,
     doc_number_in,
     doc_type_of,
     effective_dates,
@@ -275,7 +276,7 @@ def _accept(lines: list[Line], blocks: list[TitleBlock]) -> list[_Draft]:
     return drafts
 
 
-def _end_line(lines: list[Line], first: int, stop: int) -> tuple[int, object]:
+def _end_line(lines: list[Line], first: int, stop: int) -> tuple[int, Signature | None]:
     """The last line (exclusive) of a document whose body starts at ``first``, and its signature."""
     end = stop
     seen_body = False

@@ -130,7 +130,8 @@ def _quantities(
     strong = led or INSTRUMENT.search(words) is not None
     found = sorted([*MONEY.finditer(words), *PERCENT.finditer(words)], key=lambda m: m.start())
     out: list[Quantity] = []
-    last_end, last_kind, group, index = 0, None, next_group, 0
+    last_kind: str | None = None  # the kind of the quantity read last in this clause
+    last_end, group, index = 0, next_group, 0
     for m in found:
         if m.start() < last_end:
             continue
@@ -169,7 +170,7 @@ def _quantities(
             kind = "rate"
         elif hint == "range":
             kind = "cap"
-        elif glued and last_kind != "rate":
+        elif glued and last_kind is not None and last_kind != "rate":
             kind = last_kind
         else:
             kind = "cap" if ceiling or CAP.search(between) else "amount"

@@ -79,7 +79,7 @@ def parse_date(written: str) -> str | None:
 def is_date_line(line: str) -> bool:
     """A line that holds a date and little else, as the 成文日期 of a signature block does."""
     m = DATE.search(line)
-    return bool(m) and len(line) - (m.end() - m.start()) <= 4
+    return m is not None and len(line) - len(m[0]) <= 4
 
 
 def doc_number_in(line: str) -> str | None:

@@ -105,7 +105,7 @@ def find_responsibilities(text: str, doc: Document) -> list[Responsibility]:
             level = level_of(unit.unit.name) or level
         if section:
             inherited += [(section, unit, role) for unit, role in note.inherited]
-    for origin, unit, role in inherited:
+    for origin, written, role in inherited:
         for task in _later_tasks(doc, origin):
-            add(task, unit, role)
+            add(task, written, role)
     return out

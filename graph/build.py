@@ -23,6 +23,7 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -132,7 +133,7 @@ def _add_facts(g: nx.MultiDiGraph, doc: Document) -> None:
         owner = _owner(doc, resp.section)
         agency = _add_agency(g, resp.agency, resp.jurisdiction, resp.as_written)
         g.add_edge(agency, owner, relation=resp.role, as_written=resp.as_written, span=list(resp.span))
-    facts: list[tuple[str, str, list[Target] | list[Funding]]] = [
+    facts: list[tuple[str, str, Sequence[Target | Funding]]] = [
         ("target", "sets", doc.targets),
         ("funding", "grants", doc.funding),
     ]

@@ -59,7 +59,7 @@ def _spans(kb: KnowledgeBase) -> tuple[list[str], int]:
 
 def _index(kb: KnowledgeBase) -> tuple[list[str], int]:
     ix = index.open_index(kb.generation / layout.INDEX_DIR)
-    in_index = Counter()
+    in_index: Counter[str] = Counter()
     with ix.reader() as reader:
         for stored in reader.all_stored_fields():
             in_index[stored["clause_id"]] += 1

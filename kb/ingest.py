@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import inspect
 import json
 import os
 import signal
@@ -142,20 +141,17 @@ def extractor_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def _read_kwargs(limits: Limits) -> dict[str, object]:
-    """Keyword limits read_source accepts (the readers add them over time)."""
-    from extract.readers import read_source
-
-    params = inspect.signature(read_source).parameters
-    kwargs: dict[str, object] = {}
-    if "max_pages" in params and limits.max_pages is not None:
+def _read_kwargs(limits: Limits) -> dict[str, int]:
+    """The limits the user set, as read_source's keyword arguments (the rest keep read_source's defaults)."""
+    kwargs: dict[str, int] = {}
+    if limits.max_pages is not None:
         kwargs["max_pages"] = limits.max_pages
-    if "max_bytes" in params and limits.max_mb is not None:
+    if limits.max_mb is not None:
         kwargs["max_bytes"] = int(limits.max_mb * 1024 * 1024)
     return kwargs
 
 
-def _extract_in_worker(path: str, kwargs: dict[str, object]) -> tuple[SourceText, list[Document], Words]:
+def _extract_in_worker(path: str, kwargs: dict[str, int]) -> tuple[SourceText, list[Document], Words]:
     """Runs in a worker process: the file's text, its documents with facts, and the words of its clauses.
 
     Segmenting the clauses here (both cores) rather than in the writer (one core) is
@@ -186,7 +182,7 @@ class ExtractionCache:
         try:
             data = json.loads(self._path(item).read_text(encoding="utf-8"))
             source = SourceText(**data["source"])
-            source.page_starts = [tuple(p) for p in source.page_starts]
+            source.page_starts = [(start, page) for start, page in source.page_starts]
             return source, [document_from_dict(d) for d in data["documents"]]
         except (OSError, ValueError, KeyError, TypeError):
             return None

@@ -23,9 +23,12 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh.analysis import LowercaseFilter, Token, Tokenizer
+
+if TYPE_CHECKING:
+    from jieba import Tokenizer as Segmenter
 
 
 def _import_jieba() -> ModuleType:
@@ -50,7 +53,7 @@ jieba.setLogLevel(logging.WARNING)
 
 _BRACKETS = re.compile(r"[()（）【】\[\]《》“”\"'\s]")
 _lock = threading.Lock()
-_segmenter: jieba.Tokenizer | None = None
+_segmenter: Segmenter | None = None
 _vocabulary_path: Path | None = None
 
 
@@ -89,7 +92,7 @@ def agency_words() -> list[str]:
     return [_BRACKETS.sub("", n) for n in names if n and len(n) >= 2]
 
 
-def full_segmenter() -> jieba.Tokenizer:
+def full_segmenter() -> Segmenter:
     """jieba with its full dictionary and our user words (used when indexing)."""
     seg = jieba.Tokenizer()
     seg.initialize()
@@ -99,7 +102,7 @@ def full_segmenter() -> jieba.Tokenizer:
     return seg
 
 
-def vocabulary_segmenter(path: Path) -> jieba.Tokenizer:
+def vocabulary_segmenter(path: Path) -> Segmenter:
     """jieba with only the words an index holds (fast to load; used for queries)."""
     seg = jieba.Tokenizer(dictionary=str(path))
     seg.initialize()
@@ -117,10 +120,10 @@ def use_vocabulary(path: Path) -> None:
         _memo.clear()
 
 
-_full: jieba.Tokenizer | None = None
+_full: Segmenter | None = None
 
 
-def use_full_dictionary() -> jieba.Tokenizer:
+def use_full_dictionary() -> Segmenter:
     """Segment with the full dictionary (loaded once per process)."""
     global _segmenter, _full
     with _lock:
@@ -132,7 +135,7 @@ def use_full_dictionary() -> jieba.Tokenizer:
         return _segmenter
 
 
-def segmenter() -> jieba.Tokenizer:
+def segmenter() -> Segmenter:
     global _segmenter
     if _segmenter is None:
         return use_full_dictionary()
@@ -144,7 +147,7 @@ def _is_word(text: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
-def inner_words(seg: jieba.Tokenizer, word: str) -> Iterator[tuple[str, int]]:
+def inner_words(seg: Segmenter, word: str) -> Iterator[tuple[str, int]]:
     """Dictionary words of 2 to 4 characters inside ``word`` with their offsets (jieba's search mode)."""
     for n in (2, 3, 4):
         if len(word) > n:
@@ -157,7 +160,7 @@ def inner_words(seg: jieba.Tokenizer, word: str) -> Iterator[tuple[str, int]]:
 Piece = tuple[str, int, int]
 
 
-def _segment(seg: jieba.Tokenizer, value: str, expand: bool) -> list[list[Piece]]:
+def _segment(seg: Segmenter, value: str, expand: bool) -> list[list[Piece]]:
     """The words of ``value``, each with the dictionary words inside it (when ``expand``), with offsets."""
     out: list[list[Piece]] = []
     for word, start, end in seg.tokenize(value, HMM=True):
@@ -194,7 +197,7 @@ def given_words(words: Words | None) -> Iterator[None]:
         _given.clear()
 
 
-def _words(seg: jieba.Tokenizer, value: str, expand: bool) -> list[list[Piece]]:
+def _words(seg: Segmenter, value: str, expand: bool) -> list[list[Piece]]:
     """_segment, remembered for short strings: titles and section paths repeat on every clause."""
     if expand and value in _given:
         return _given[value]
