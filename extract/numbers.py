@@ -34,6 +34,8 @@ def parse_number(written: str) -> float:
         return float(cleaned)
     except ValueError:
         pass
+    if cleaned in ("百", "千", "万"):
+        cleaned = "一" + cleaned  # 创建百个标杆, 覆盖千家企业: a round number written without 一
     try:
         return float(cn2an.cn2an(cleaned.replace("〇", "零"), "smart"))
     except (ValueError, KeyError, TypeError) as exc:

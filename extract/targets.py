@@ -25,9 +25,11 @@ from model import Comparator, Document, Target
 CN_START = "零〇一二两三四五六七八九十"
 CN_ALL = CN_START + "百千万亿"
 ARABIC = r"(?<![A-Za-z0-9.])\d+(?:\.\d+)?"
-NUM = rf"(?:{ARABIC}|(?<![{CN_ALL}])[{CN_START}][{CN_ALL}]*)"
-MULT = r"(?:万亿|亿|万)"
 UNIT = alternation(list(WORDS.units))
+# 百/千 alone is a round number only right before a unit not followed by another numeral (千个项目, not 千家万户).
+ROUND = rf"(?<![{CN_ALL}])[百千](?=(?:{UNIT})(?![{CN_ALL}]))"
+NUM = rf"(?:{ARABIC}|(?<![{CN_ALL}])[{CN_START}][{CN_ALL}]*|{ROUND})"
+MULT = r"(?:万亿|亿|万)"
 DASH = r"(?:[—–－~～]{1,2}|-|至)"
 QUANTITY = re.compile(
     rf"(?P<num>{NUM})(?P<mult>{MULT})?"
@@ -212,7 +214,7 @@ def _quantities(text: str, c_start: int, c_end: int) -> list[Quantity]:
 def _quantity(text: str, m: re.Match[str], c_start: int, c_end: int, shared_unit: str | None = None) -> Quantity | None:
     written_unit = shared_unit or m["unit"]
     end = m.end()
-    chinese = not m["num"][0].isdigit()
+    chinese = not m["num"][0].isdigit() and m["num"] not in ("百", "千")  # a round 百/千 reads like 100/1000
     if written_unit:
         if NOT_A_UNIT_AFTER.match(text, end):
             return None

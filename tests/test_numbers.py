@@ -22,6 +22,8 @@ from extract.numbers import PERCENT, apply_multiplier, parse_money, parse_number
         ("二十", 20),
         ("一百二十", 120),
         ("两千", 2000),
+        ("百", 100),  # a round number written without 一 (创建百个标杆)
+        ("千", 1000),
     ],
 )
 def test_parse_number(written: str, value: float) -> None:
