@@ -50,12 +50,14 @@ class SourceText:
 
 @dataclass
 class Section:
-    """A numbered (or bold-run) heading and the text it governs."""
+    """A heading (numbered, bold-run, or a row of a task table) and the text it governs."""
 
     id: str
     number: str | None  # "一", "（一）", "1.", "（1）", "第三条"; None for a bold-run heading
     heading: str  # the words after the number, up to the first 。
-    level: int  # 1 for 一、, 2 for （一）, 3 for 1., 4 for （1）, 5 for bold-run headings
+    # 1 for 一、, 2 for （一）, 3 for 1., 4 for （1）, 5 for a bold-run heading, 6 for a task-table row;
+    # a document with 章/节/条 gives those the first levels and shifts the others down by as many.
+    level: int
     parent: str | None
     span: Span  # the whole section, heading included
 

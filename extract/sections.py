@@ -36,7 +36,6 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 OUTER_KINDS = ("chapter", "part", "article")
 ROW_NUMBER = re.compile(r"^\s*[（(]?\d{1,3}[）)]?[.．、]?\s*$")
-BOLD_LEVEL_AFTER = 5  # levels 1-4 for 一、（一）1.（1）, 5 for bold-run headings (plus any 章/节/条 levels)
 BOLD_MAX_CHARS = 30
 CELL_MAX_CHARS = 15
 
@@ -92,7 +91,7 @@ def _is_cell(line: Line | None) -> bool:
 
 
 def _levels(kinds_present: set[str]) -> dict[str, int]:
-    """章/节/条 levels first (only those used), then 一、=+1, （一）=+2, 1.=+3, （1）=+4, bold-run=+5."""
+    """章/节/条 levels first (only those used), then 一、=+1, （一）=+2, 1.=+3, （1）=+4, bold-run=+5, table row=+6."""
     outer = [kind for kind in OUTER_KINDS if kind in kinds_present]
     levels = {kind: k + 1 for k, kind in enumerate(outer)}
     base = len(outer)
