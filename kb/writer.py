@@ -150,13 +150,10 @@ class _Generation:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def _current_or_none(root: Path) -> Path | None:
-    try:
-        return layout.current_generation(root)
-    except KnowledgeBaseError:
-        if (root / layout.CURRENT).exists():
-            raise
-        return None
+def _counts(generation: Path) -> dict[str, int]:
+    """How many documents and facts of each kind a generation holds (the report of a change that changed nothing)."""
+    with store.connect(generation / layout.DB_NAME, readonly=True) as conn:
+        return store.counts(conn)
 
 
 def _identify_all(files: list[Path], limits: Limits, report: ChangeReport) -> list[FileItem]:
@@ -296,8 +293,7 @@ def add(root: Path, files: list[Path], limits: Limits, progress: Progress | None
             else:
                 items.append(item)
         if not items:
-            with store.connect(base / layout.DB_NAME, readonly=True) as conn:
-                report.counts = store.counts(conn)
+            report.counts = _counts(base)
             return report
         use_full_dictionary()
         gen = _Generation(root, base=base)
@@ -305,8 +301,7 @@ def add(root: Path, files: list[Path], limits: Limits, progress: Progress | None
             _ingest(gen, items, limits, root, report, progress, replaced={i.path for i in items if i.path in known})
             if not (report.added or report.replaced):
                 gen.abandon()
-                with store.connect(base / layout.DB_NAME, readonly=True) as conn:
-                    report.counts = store.counts(conn)
+                report.counts = _counts(base)
                 return report
             report.counts = gen.finish()
             report.changed = True
@@ -335,8 +330,7 @@ def remove(root: Path, files: list[Path]) -> ChangeReport:
             else:
                 report.skipped.append(Skipped(str(path), "is not in the knowledge base"))
         if not wanted:
-            with store.connect(base / layout.DB_NAME, readonly=True) as conn:
-                report.counts = store.counts(conn)
+            report.counts = _counts(base)
             return report
         use_full_dictionary()
         gen = _Generation(root, base=base)
