@@ -77,8 +77,8 @@ def queries() -> dict[str, list[Any]]:
         "产业链",
         "人才",
     ]
-    search += [f"{obj[:4]}" for obj in generate.OBJECTS[:20]]
-    search += [f"{generate.INSTRUMENTS[i % 4]} {generate.OBJECTS[i][:4]}" for i in range(10)]
+    search += generate.OBJECTS[:20]
+    search += [f"{generate.INSTRUMENTS[i % 4]} {generate.OBJECTS[i]}" for i in range(10)]
     who = [obj for obj in generate.OBJECTS[:20]]
     who += [f"{generate.VERBS[i % len(generate.VERBS)]}{generate.OBJECTS[i + 3]}" for i in range(15)]
     who += [metric for metric, _ in generate.METRICS] + ["数控化率", "绿色化", "融资", "标准", "5G"]
