@@ -65,6 +65,8 @@ READINGS = [
     ("围绕技术突破和服务生态培育新建创新平台20个。", [(20, None, "个", "=")]),  # 突破 far back is no comparator
     ("基本建立标准体系,制修订800项国家和行业标准。", [(800, None, "项", "=")]),
     ("到2027年,两化融合发展水平指数达72;智能工厂不少于10家。", [(72, None, "", "="), (10, None, "家", ">=")]),
+    ("到2027年,废旧设备回收量较2023年增加约一倍。", [(1, None, "倍", "~")]),  # a multiple
+    ("围绕高端装备领域推出30类标志性产品。", [(30, None, "类", "=")]),
     ("每年滚动创建百个标杆、实施千个项目。", [(100, None, "个", "="), (1000, None, "个", "=")]),  # round 百/千
     # 分别 lists: the unit and the 以上 written after the last number hold for every number of the list
     (
