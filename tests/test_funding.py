@@ -114,6 +114,8 @@ POSITIVE = [
         "分别给予每个标准一次性奖补80万元、40万元。",
         [("奖补", None, None, 8e5, "每个标准"), ("奖补", None, None, 4e5, "每个标准")],
     ),
+    # money the treasury sets aside, words between 财政 and 安排 (and a stray space from a PDF inside 财政)
+    ("县财 政计划每年安排2亿元培育标志性产业链。", [("财 政计划每年安排", None, None, 2e8, "每年")]),
     # the 按… basis after words of timing, its rate closing the clause, the grant in the next clause
     (
         "项目建成投产后按照设备和软件投资额的15%,给予最高800万元支持。",
