@@ -161,8 +161,8 @@ def read_note(text: str, note: Note) -> None:
             inherit = c["inheritance_re"].match(words)
             if inherit:
                 offset = g_at + group.index(words) + inherit.start("units")
-                stated = _role_words(inherit["units"] + inherit["role"])[1] or "responsible"
-                note.inherited += [(u, stated) for u in read_units(inherit["units"], offset)]
+                inherited_role = _role_words(inherit["units"] + inherit["role"])[1] or "responsible"
+                note.inherited += [(u, inherited_role) for u in read_units(inherit["units"], offset)]
                 continue
             every = c["all_tasks_re"].match(words)
             if every:  # 具体任务均涉及相关市(州)人民政府
