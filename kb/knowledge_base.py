@@ -39,6 +39,7 @@ class KnowledgeBase:
                         f"cannot open the knowledge base at {root}; run `policykb check`, or `policykb build`"
                     ) from None
         self._graph: nx.MultiDiGraph | None = None
+        self._searcher: Any = None
 
     def __enter__(self) -> KnowledgeBase:
         return self
@@ -47,7 +48,25 @@ class KnowledgeBase:
         self.close()
 
     def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
         self.conn.close()
+
+    def searcher(self) -> Any:
+        """The clause index's whoosh searcher, opened on first use and kept for this generation's life."""
+        if self._searcher is None:
+            from whoosh import index as whoosh_index
+
+            from kb import index
+
+            try:
+                self._searcher = index.open_index(self.generation / layout.INDEX_DIR).searcher()
+            except whoosh_index.IndexError as exc:  # e.g. a segment file lost from the index folder
+                raise KnowledgeBaseError(
+                    f"the search index of {self.root} is damaged ({exc}); run `policykb check`, then `policykb build`"
+                ) from None
+        return self._searcher
 
     def jurisdictions(self) -> list[str]:
         return [
