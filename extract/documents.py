@@ -195,6 +195,8 @@ def _is_recipients(text: str) -> bool:
     """A 主送机关 line: the bodies addressed (各…, names of bodies), ending in ：."""
     if not (text.endswith((":", "：")) and len(text) <= 200 and "。" not in text):
         return False
+    if "《" in text or re.search(r"如下[:：]$", text):
+        return False  # 为…，根据《…》…，特制定工作方案如下：opens a text, it addresses nobody
     parts = [p.strip() for p in re.split(r"[，,；;、]", text[:-1]) if p.strip()]
     suffixes = words_of("structure_cues.tsv", "kind", "org")
     return any(p.startswith("各") or re.search(r"单位|部门|机构", p) or p.endswith(suffixes) for p in parts)
@@ -366,7 +368,7 @@ def _untitled_notice(text: str, lines: list[Line], upto: int) -> Document | None
     """
     start = next((k for k in range(upto) if _is_recipients(lines[k].text) and not is_furniture(lines[k].text)), None)
     if start is None:
-        return None
+        return _untitled_announcement(text, lines, upto)
     signature = find_signature(lines[start + 1 : upto])
     if signature is None:
         return None
@@ -389,6 +391,43 @@ def _untitled_notice(text: str, lines: list[Line], upto: int) -> Document | None
         doc_type=None,
         forwarded_by=None,
         span=(lines[start].start, lines[end - 1].end),
+    )
+
+
+def _untitled_announcement(text: str, lines: list[Line], upto: int) -> Document | None:
+    """A notice to the public (no 主送 line) whose title the page left out: signed text right above the plan.
+
+    A 征求意见 announcement (…起草了《…实施方案》，现向社会公开征求意见 … 黄石市经济和信息化局 2024年6月25日)
+    before the draft it attaches is the body's own document; it must name the plan that follows and be signed
+    by a body.
+    """
+    body = [k for k in range(upto) if not is_furniture(lines[k].text)]
+    if not body or upto >= len(lines):
+        return None
+    signature = find_signature(lines[body[0] : upto])
+    if signature is None or not signature.issuers:
+        return None
+    end = next(k for k in range(body[0], upto + 1) if k == upto or lines[k].start >= signature.end)
+    following = lines[upto].text
+    if len(normalise(following)) < 6:
+        return None
+    named = re.findall(r"《([^《》]{6,80})》", text[lines[body[0]].start : signature.start])
+    if not any(normalise(n).startswith(normalise(following)) for n in named):
+        return None
+    issuers = list(signature.issuers)
+    return Document(
+        id=_document_id(text, 0),
+        title=None,
+        doc_number=None,
+        issuers=issuers,
+        recipients=[],
+        date=signature.date,
+        effective_from=None,
+        effective_until=None,
+        jurisdiction=place_of(issuers[0]),
+        doc_type=None,
+        forwarded_by=None,
+        span=(lines[body[0]].start, lines[end - 1].end),
     )
 
 

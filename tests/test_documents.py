@@ -653,3 +653,33 @@ def test_an_opinion_a_notice_issues_is_forwarded_by_it():
 
 def test_central_bodies_beyond_the_state_council_speak_for_the_whole_country():
     assert place_of("共青团中央办公厅") == "全国"
+
+
+def test_a_signed_announcement_the_page_left_untitled_above_the_draft_it_attaches_is_a_document():
+    text = "\n".join(
+        [
+            "我局起草了《某市推动设备更新实施方案(征求意见稿)》，现向社会公开征求意见。",
+            "联系电话:0123-4567890",
+            "附件:某市推动设备更新实施方案(征求意见稿)",
+            "某市经济和信息化局",
+            "2024年6月25日",
+            "附件",
+            "某市推动设备更新实施方案",
+            "(征求意见稿)",
+            "为推动设备更新，根据《某省推动设备更新实施方案》，特制定工作方案如下：",
+            "一、工作目标",
+            "做好工作。",
+        ]
+    )
+    notice, plan = split_documents(text)
+    assert (notice.title, notice.date, notice.issuers) == (None, "2024-06-25", ["某市经济和信息化局"])
+    assert plan.forwarded_by == notice.id
+    assert plan.recipients == []  # 为…，根据《…》…如下： opens the text, it addresses nobody
+
+
+def test_a_signed_news_summary_naming_another_title_is_no_announcement():
+    text = "\n".join(
+        ["近日，省里印发了《某省某事项办法》，请关注。", "某市经济和信息化局", "2024年6月25日"]
+        + ["某市推动设备更新实施方案", "一、工作目标", "做好工作。", "二、保障措施", "加强领导。"]
+    )
+    assert [d.title for d in split_documents(text)] == ["某市推动设备更新实施方案"]
