@@ -57,6 +57,7 @@ STATUS = re.compile(alternation(WORDS.words("status")))
 REPORT_OPENER = re.compile(alternation(WORDS.words("report_opener")))
 RESUME = re.compile(alternation(WORDS.words("resume_commitment")))
 SCOPE_IN_CLAUSE = re.compile(alternation(WORDS.words("scope_in_clause")))
+SCOPE_LIST = re.compile(rf"(?:{alternation(WORDS.words('scope_list'))})$")
 ALLOCATION_PART = re.compile(rf"(?:其中)?(?:{alternation(WORDS.words('allocation_part'))})")
 MONEY_FOLLOWED_BY = re.compile(alternation(WORDS.words("money_followed_by")))
 ELIGIBILITY = re.compile(alternation(WORDS.words("eligibility")))
@@ -276,7 +277,11 @@ def _is_free(text: str, p_start: int, c_start: int, q: Quantity) -> bool:
     # A name or note is short: an opener left unclosed far back (a cut-off quote) does not hide the number.
     if any(q.start - at <= ENCLOSED_MAX for _, at in open_at):
         return False
-    return not (SCOPE_BEFORE.search(text, c_start, q.start) or SCOPE_IN_CLAUSE.search(text, c_start, q.start))
+    return not (
+        SCOPE_BEFORE.search(text, c_start, q.start)
+        or SCOPE_IN_CLAUSE.search(text, c_start, q.start)
+        or SCOPE_LIST.search(text, c_start, q.start)
+    )
 
 
 def _distributed(text: str, c_start: int, quantities: list[Quantity]) -> list[Quantity]:

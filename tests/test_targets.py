@@ -149,6 +149,7 @@ NOT_TARGETS = [
     "单个展位支持不超过3万元,单次支持不超过10万元。",
     "项目建成投产后按照设备和软件投资额的15%,给予最高800万元支持。",  # the rate of a grant
     "到2025年,推动智能家电走进千家万户,实施千企技改工程。",  # 千 in an idiom and in a name, no unit after
+    "开展设备更新、以旧换新3大行动、12个工程、40项具体任务。",  # the parts of the plan, listed after an N大X
 ]
 
 
