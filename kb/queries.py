@@ -1,19 +1,24 @@
-"""The knowledge base's "who is responsible for what" questions: graph queries over a KnowledgeBase.
+"""The knowledge base's "who is responsible for what" questions over a KnowledgeBase.
 
-``graph.queries`` does the walking; this module supplies what only the
-knowledge base has (the graph it stored, the source text sections are read
-from, the agency-name table) and nothing else.
+``who`` and ``duties`` read the store's indexed tables (kb.task_tables): a few
+milliseconds, no graph. ``chain``, ``targets`` and ``funding`` walk the graph
+(graph.queries), which the knowledge base loads on first use; so do ``who`` and
+``duties`` on a knowledge base built before those tables existed.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
-import networkx as nx
+import sqlite3
+from typing import TYPE_CHECKING, Any, Protocol
 
 from extract.agencies import canonical_agency
-from graph import queries as gq
+from kb import task_tables
 from model import KnowledgeBaseError, PolicyKBError
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from graph import queries as gq
 
 SEARCH_LIMIT = 10  # clauses taken from the search when no task holds the exact words
 
@@ -24,6 +29,12 @@ class GraphSource(Protocol):
     def graph(self) -> nx.MultiDiGraph: ...
 
     def source_text(self, doc_id: str) -> str: ...
+
+
+def _tables(kb: GraphSource) -> sqlite3.Connection | None:
+    """The knowledge base's database when it holds the query tables, else None (answer from the graph)."""
+    conn = getattr(kb, "conn", None)
+    return conn if isinstance(conn, sqlite3.Connection) and task_tables.has_tables(conn) else None
 
 
 def _text_reader(kb: GraphSource) -> gq.TextOf:
@@ -43,6 +54,8 @@ def _text_reader(kb: GraphSource) -> gq.TextOf:
 
 def _searched_tasks(kb: GraphSource, g: nx.MultiDiGraph, query: str, city: str | None) -> list[str]:
     """Tasks holding the clauses the KB's search ranks best for ``query`` (jieba words, not exact text)."""
+    from graph import queries as gq
+
     search = getattr(kb, "search", None)
     if search is None:
         return []
@@ -56,24 +69,43 @@ def _searched_tasks(kb: GraphSource, g: nx.MultiDiGraph, query: str, city: str |
 
 def find_tasks(kb: GraphSource, g: nx.MultiDiGraph, query: str, city: str | None) -> list[str]:
     """Tasks whose heading or text holds every word of ``query``; when none does, the search's best clauses."""
+    from graph import queries as gq
+
     tasks = gq.find_tasks(g, query, city, _text_reader(kb))
     return tasks or _searched_tasks(kb, g, query, city)
 
 
 def who(kb: GraphSource, query: str, city: str | None = None) -> list[dict[str, Any]]:
     """The units responsible for the tasks about ``query`` (see :func:`find_tasks`)."""
+    conn = _tables(kb)
+    if conn is not None:
+        tasks, found = task_tables.find_tasks(conn, query, city)
+        if not found:
+            search = getattr(kb, "search", None)
+            hits = search(query, city=city, limit=SEARCH_LIMIT) if search is not None else []
+            tasks, found = task_tables.tasks_at(conn, [(hit.doc_id, hit.span[0]) for hit in hits])
+        return task_tables.who(conn, tasks, found)
+    from graph import queries as gq
+
     g = kb.graph()
     return gq.who(g, find_tasks(kb, g, query, city))
 
 
 def duties(kb: GraphSource, agency: str, city: str | None = None, role: str | None = None) -> list[dict[str, Any]]:
     """Every task of ``agency`` (full name or any written form; ``city`` resolves 市X names)."""
+    conn = _tables(kb)
+    if conn is not None:
+        return task_tables.duties(conn, task_tables.resolve_agency(conn, agency, city, canonical_agency), city, role)
+    from graph import queries as gq
+
     g = kb.graph()
     return gq.duties(g, gq.resolve_agency(g, agency, city, canonical_agency), city, role)
 
 
 def chain(kb: GraphSource, query: str, city: str | None = None) -> list[dict[str, Any]]:
     """Responsibility chains for a task id, an agency's tasks, or the tasks matching ``query``."""
+    from graph import queries as gq
+
     g = kb.graph()
     try:
         return gq.chain(g, query, city, _text_reader(kb), canonical_agency)
@@ -87,6 +119,8 @@ def chain(kb: GraphSource, query: str, city: str | None = None) -> list[dict[str
 def targets(
     kb: GraphSource, city: str | None = None, year: int | None = None, metric: str | None = None
 ) -> list[dict[str, Any]]:
+    from graph import queries as gq
+
     return gq.targets(kb.graph(), city, year, metric)
 
 
@@ -97,4 +131,6 @@ def funding(
     instrument: str | None = None,
     min_cap: float | None = None,
 ) -> list[dict[str, Any]]:
+    from graph import queries as gq
+
     return gq.funding(kb.graph(), city, year, instrument, min_cap)

@@ -14,11 +14,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from extract.agencies import canonical_agency
 from kb.clauses import Clause
 from kb.serialize import document_from_json, document_to_json
 from model import Document, KnowledgeBaseError, SourceText
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: responsibilities, agency_names and source_words, read by kb.task_tables
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -48,6 +49,27 @@ CREATE TABLE IF NOT EXISTS clauses (
     has_target INTEGER, has_funding INTEGER, has_responsibility INTEGER
 );
 CREATE INDEX IF NOT EXISTS clauses_doc ON clauses(doc_id);
+CREATE TABLE IF NOT EXISTS responsibilities (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, ordinal INTEGER, section TEXT,
+    agency TEXT NOT NULL, jurisdiction TEXT, role TEXT NOT NULL, as_written TEXT, start INTEGER, "end" INTEGER
+);
+CREATE INDEX IF NOT EXISTS responsibilities_agency ON responsibilities(agency);
+CREATE INDEX IF NOT EXISTS responsibilities_task ON responsibilities(doc_id, section);
+CREATE TABLE IF NOT EXISTS agency_names (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, ordinal INTEGER,
+    written TEXT, canonical TEXT NOT NULL, jurisdiction TEXT
+);
+CREATE INDEX IF NOT EXISTS agency_names_written ON agency_names(written);
+CREATE INDEX IF NOT EXISTS agency_names_canonical ON agency_names(canonical);
+CREATE VIRTUAL TABLE IF NOT EXISTS source_words USING fts5(
+    text, content='sources', tokenize='trigram', detail='none'
+);
+CREATE TRIGGER IF NOT EXISTS source_words_insert AFTER INSERT ON sources BEGIN
+    INSERT INTO source_words(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS source_words_delete AFTER DELETE ON sources BEGIN
+    INSERT INTO source_words(source_words, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
 """
 
 # kind → (Document attribute, field that names the fact)
@@ -85,6 +107,19 @@ def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
         ) from None
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def agency_rows(doc: Document) -> list[tuple[int, str, str, str | None]]:
+    """(ordinal, written, canonical, jurisdiction) of every unit the document names: responsible units, then issuers.
+
+    The same names, in the same order, as the graph's agency nodes (graph.build), so
+    the first jurisdiction found for a canonical name is the one the graph keeps.
+    """
+    rows = [(n, r.as_written, r.agency, r.jurisdiction) for n, r in enumerate(doc.responsibilities)]
+    for written in doc.issuers:
+        name, jurisdiction = canonical_agency(written, doc.jurisdiction)
+        rows.append((len(rows), written, name, jurisdiction))
+    return rows
 
 
 def year_of(date: str | None) -> int | None:
@@ -128,6 +163,14 @@ def insert_source(
             "INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(doc.id, s.id, s.number, s.heading, s.level, s.parent, s.span[0], s.span[1]) for s in doc.sections],
         )
+        conn.executemany(
+            "INSERT INTO responsibilities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (doc.id, n, r.section, r.agency, r.jurisdiction, r.role, r.as_written, r.span[0], r.span[1])
+                for n, r in enumerate(doc.responsibilities)
+            ],
+        )
+        conn.executemany("INSERT INTO agency_names VALUES (?, ?, ?, ?, ?)", [(doc.id, *a) for a in agency_rows(doc)])
         for kind, (attr, label) in FACT_KINDS.items():
             conn.executemany(
                 "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
