@@ -376,7 +376,12 @@ def _untitled_notice(text: str, lines: list[Line], upto: int) -> Document | None
     meta = read_page_meta(lines[:start])
     issuers = list(signature.issuers) or _meta_issuers(meta)
     recipients = [r.strip() for r in re.split(r"[，,；;]", lines[start].text[:-1]) if r.strip()]
+    number_lines = [k for k in range(start) if doc_number_in(lines[k].text)]
     doc_number = meta.doc_number()
+    first = start
+    if doc_number is None and number_lines:  # a 文号 line of its own above the 主送 line opens the notice
+        first = number_lines[-1]
+        doc_number = doc_number_in(lines[first].text)
     return Document(
         id=_document_id(text, 0),
         title=meta.title(),
@@ -390,7 +395,7 @@ def _untitled_notice(text: str, lines: list[Line], upto: int) -> Document | None
         or (place_of_number(doc_number) if doc_number else None),
         doc_type=None,
         forwarded_by=None,
-        span=(lines[start].start, lines[end - 1].end),
+        span=(lines[first].start, lines[end - 1].end),
     )
 
 
@@ -438,7 +443,10 @@ def split_documents(text: str) -> list[Document]:
     commentary = [b.lead for b in blocks if b.doc_type.kind == "commentary"]
     drafts = _accept(lines, blocks)
     if not drafts:
-        return [] if commentary else _untitled_document(text, lines)
+        if commentary:
+            return []
+        notice = _untitled_notice(text, lines, len(lines))  # a notice or 函 alone whose title the page left out
+        return [notice] if notice else _untitled_document(text, lines)
     preface = _untitled_notice(text, lines, drafts[0].block.lead)
     documents: list[Document] = [preface] if preface else []
     offset = len(documents)

@@ -683,3 +683,22 @@ def test_a_signed_news_summary_naming_another_title_is_no_announcement():
         + ["某市推动设备更新实施方案", "一、工作目标", "做好工作。", "二、保障措施", "加强领导。"]
     )
     assert [d.title for d in split_documents(text)] == ["某市推动设备更新实施方案"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "number"),
+    [
+        (["各有关单位：", "现下达第二批资助计划，安排资金1000万元对5个项目予以资助。", "特此通知。"], None),
+        (["某工信建议函〔2021〕26号", "省政府发展研究中心：", "现将我厅意见函告如下。"], "某工信建议函〔2021〕26号"),
+    ],
+)
+def test_a_notice_or_letter_alone_whose_title_the_page_left_out_is_a_document(lines, number):
+    text = "\n".join([*lines, "某市工业和信息化局", "2021年4月7日", "联系电话:0731-88955435"])
+    (doc,) = split_documents(text)
+    assert (doc.title, doc.doc_number, doc.date, doc.issuers) == (None, number, "2021-04-07", ["某市工业和信息化局"])
+    assert doc.span[0] == 0  # the 文号 line above the 主送 line opens it
+
+
+def test_a_news_report_of_a_policy_is_no_document():
+    text = "记者 某某\n1月11日下午,某市办公室围绕惠企政策进行宣讲解读。\n对认定的平台,市财政给予一次性奖励500万元。"
+    assert split_documents(text) == []
