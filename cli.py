@@ -643,7 +643,7 @@ def graph_export(fmt: str, output: Path | None, kb_path: Path | None) -> None:
     except PolicyKBError as exc:
         _fail(exc)
     if output is None:
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.buffer.write(data)
         return
     try:
         output.write_bytes(data)
