@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -107,14 +108,42 @@ def _filters(
     return q.And(parts) if parts else None
 
 
+_parsers: weakref.WeakKeyDictionary[Any, qparser.QueryParser] = weakref.WeakKeyDictionary()
+
+
+def _parser(ix: Any) -> qparser.QueryParser:
+    """One query parser per open index or searcher (building one sets up a dozen plugins)."""
+    parser = _parsers.get(ix)
+    if parser is None:
+        parser = _parsers[ix] = qparser.MultifieldParser(
+            list(index.SEARCH_FIELDS), ix.schema, fieldboosts=index.FIELD_BOOSTS
+        )
+    return parser
+
+
+def _phrases_where_positioned(schema: Any, parsed: q.Query) -> q.Query:
+    """Look for a "phrase" only in fields that keep word positions.
+
+    The parser asks every search field for the phrase; a field indexed without positions
+    (``facts``: bare words, for ranking) would make whoosh refuse the whole query.
+    """
+
+    def keep(node: q.Query) -> q.Query:
+        if isinstance(node, q.Phrase) and not schema[node.fieldname].format.supports("positions"):
+            return q.NullQuery
+        return node
+
+    return parsed.accept(keep).normalize()
+
+
 def parse_query(ix: Any, text: str) -> q.Query:
+    """``text`` as a whoosh query over the search fields (``ix``: an index or searcher, for its schema)."""
     text = text.strip()
     if not text:
         raise KnowledgeBaseError("the query is empty; give a word to search for, e.g. policykb search 贴息")
-    parser = qparser.MultifieldParser(list(index.SEARCH_FIELDS), ix.schema, fieldboosts=index.FIELD_BOOSTS)
-    parsed = parser.parse(text)
+    parsed = _parser(ix).parse(text)
     _check(parsed, text)
-    return parsed
+    return _phrases_where_positioned(ix.schema, parsed)
 
 
 def search(
@@ -137,12 +166,14 @@ def search(
             "use a few key words, e.g. 贴息 智能工厂"
         )
     use_vocabulary(kb.generation / layout.VOCAB_NAME)
-    ix = index.open_index(kb.generation / layout.INDEX_DIR)
-    parsed = parse_query(ix, text)
+    searcher = kb.searcher()  # opened once per KnowledgeBase: opening reads every segment (tens of ms)
+    parsed = parse_query(searcher, text)
     filt = _filters(kb, city, doc, year, agency, has)
     results: list[SearchResult] = []
-    searcher = kb.searcher()  # opened once per KnowledgeBase: opening reads every segment (tens of ms)
-    hits = searcher.search(parsed, filter=filt, limit=limit, terms=True)
+    # Ask for the page only, and no matched-terms collection: that would make whoosh visit every
+    # matching clause's matchers and switch off its block-quality skipping. Snippets re-read the
+    # few shown clauses instead.
+    hits = searcher.search(parsed, filter=filt, limit=limit)
     hits.formatter = _Marks()
     hits.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
     for rank, hit in enumerate(hits, start=1):

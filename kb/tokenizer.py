@@ -264,12 +264,23 @@ def analyzer() -> Any:
     return JiebaTokenizer() | LowercaseFilter()
 
 
+# A word no text holds, whose frequency makes the small dictionary's total that of the full one.
+# jieba weighs a whole word against its parts by frequency / total, so with a smaller total a
+# query like 工业互联网平台 would be cut as 工业|互联网|平台 where the index has 工业互联网|平台,
+# and the phrase would not be found.
+TOTAL_PADDING_WORD = "\ue000"
+
+
 def write_vocabulary(words: Iterable[str], path: Path) -> None:
     """Write the index's words as a jieba dictionary (``word freq``), frequencies from the full dictionary."""
     seg = segmenter()
+    written = 0
     with open(path, "w", encoding="utf-8") as handle:
         for word in sorted(set(words)):
             if not word or " " in word:
                 continue
             freq = seg.FREQ.get(word) or 1
+            written += freq
             handle.write(f"{word} {freq}\n")
+        if seg.total > written:
+            handle.write(f"{TOTAL_PADDING_WORD} {seg.total - written}\n")

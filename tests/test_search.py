@@ -32,6 +32,13 @@ def test_a_quoted_phrase_matches_only_clauses_holding_it(kb: Path) -> None:
     assert hits and all("智能工厂" in h["text"] for h in hits)
 
 
+@pytest.mark.parametrize("phrase", ["技术改造项目", "工业互联网平台"])
+def test_a_phrase_of_several_words_is_searched_where_positions_are_kept(kb: Path, phrase: str) -> None:
+    hits = search(kb, f'"{phrase}"', "--limit", "20")
+    assert hits and all(phrase in h["text"] + h["section_path"] + h["title"] for h in hits)
+    assert f"【{phrase[:2]}" in hits[0]["snippet"]
+
+
 def test_a_word_inside_a_longer_word_is_found(kb: Path) -> None:
     hits = search(kb, "技改", "--limit", "5")
     assert hits and all("技改" in h["text"] or "技改" in h["section_path"] or "技改" in h["title"] for h in hits)
