@@ -1,6 +1,25 @@
-"""Turn policy texts into facts; knows nothing of storage."""
+"""Turn policy texts into facts; knows nothing of storage.
 
-from extract.pipeline import extract_file, extract_source, parse_file, parse_source
-from extract.readers import read_source
+The entry points are imported on first use (PEP 562), so importing one small
+module such as ``extract.agencies`` does not load the whole pipeline (cn2an,
+pdfplumber, the cue tables: about 0.4 s a command that only searches).
+"""
 
-__all__ = ["extract_file", "extract_source", "parse_file", "parse_source", "read_source"]
+from importlib import import_module
+from typing import Any
+
+_HOMES = {
+    "extract_file": "extract.pipeline",
+    "extract_source": "extract.pipeline",
+    "parse_file": "extract.pipeline",
+    "parse_source": "extract.pipeline",
+    "read_source": "extract.readers",
+}
+
+__all__ = list(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'extract' has no attribute {name!r}")
+    return getattr(import_module(_HOMES[name]), name)
