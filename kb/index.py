@@ -7,10 +7,15 @@ fields, so they narrow the search inside whoosh rather than after it.
 
 from __future__ import annotations
 
+import mmap
+import os
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, FieldType, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.writing import IndexWriter
 
 from kb.clauses import Clause
@@ -63,9 +68,71 @@ def create(path: Path) -> whoosh_index.Index:
     return whoosh_index.create_in(str(path), schema())
 
 
+class _Window:
+    """A file-like window onto part of a memory map (what whoosh reads a segment's files through)."""
+
+    def __init__(self, mapped: mmap.mmap, start: int, length: int) -> None:
+        self._map, self._start, self._end, self._pos = mapped, start, start + length, start
+
+    def read(self, size: int | None = -1) -> bytes:
+        end = self._end if size is None or size < 0 else min(self._end, self._pos + size)
+        data = self._map[self._pos : end]
+        self._pos = max(self._pos, end)
+        return data
+
+    def readline(self) -> bytes:
+        newline = self._map.find(b"\n", self._pos, self._end)
+        return self.read(-1 if newline < 0 else newline + 1 - self._pos)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: self._start, os.SEEK_CUR: self._pos, os.SEEK_END: self._end}[whence]
+        self._pos = base + offset
+        return self._pos - self._start
+
+    def tell(self) -> int:
+        return self._pos - self._start
+
+    def close(self) -> None:
+        """The map closes when the last window onto it goes."""
+
+
+class _MappedFile(StructFile):
+    """An index file read from a memory map: pages load on demand, nothing is copied.
+
+    whoosh reads a compound segment by copying each of its files into memory on open
+    (a BytesIO of the mapped bytes: 180 MB and 0.3 s per search process at 10,000
+    documents); windows onto one shared map read the same bytes without the copy.
+    """
+
+    def __init__(self, mapped: mmap.mmap, start: int, length: int, name: str | None = None) -> None:
+        super().__init__(_Window(mapped, start, length), name=name)
+        self._map, self._start = mapped, start
+
+    def get(self, position: int, length: int) -> bytes:
+        start = self._start + position
+        return self._map[start : start + length]
+
+    def subset(self, position: int, length: int, name: str | None = None) -> _MappedFile:
+        return _MappedFile(self._map, self._start + position, length, name or self._name)
+
+
+class _MappedStorage(FileStorage):
+    """whoosh's folder storage, reading existing files through memory maps (see _MappedFile)."""
+
+    def open_file(self, name: str, **kwargs: Any) -> StructFile:
+        with open(self._fpath(name), "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if not size:
+                return super().open_file(name, **kwargs)
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        return _MappedFile(mapped, 0, size, name=name)
+
+
 def open_index(path: Path) -> whoosh_index.Index:
     try:
-        return whoosh_index.open_dir(str(path))
+        if not path.is_dir():
+            raise OSError(f"no folder {path}")
+        return _MappedStorage(str(path)).open_index()
     except (whoosh_index.IndexError, OSError, ValueError) as exc:  # IndexError: whoosh's own, e.g. a lost segment
         raise KnowledgeBaseError(
             f"the search index at {path} cannot be opened ({exc}); run `policykb build` to rebuild it"
