@@ -11,6 +11,7 @@ program wrote itself.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from model import Document
 
 SUFFIX = ".pickle"
 
@@ -60,3 +63,31 @@ def load(json_path: Path) -> nx.MultiDiGraph:
     finally:
         if enabled:
             gc.enable()
+
+
+def build(documents: list[Document]) -> nx.MultiDiGraph:
+    from graph.build import build_graph
+
+    return build_graph(documents)
+
+
+def save(g: nx.MultiDiGraph, json_path: Path) -> None:
+    """Write ``g`` as ``json_path`` (the knowledge base's record of the graph) and its pickled copy."""
+    from graph.build import save_graph
+
+    save_graph(g, json_path)
+    save_copy(g, json_path)
+
+
+def derive(json_path: Path, documents: list[Document]) -> nx.MultiDiGraph:
+    """Build the graph of ``documents`` and keep it as ``json_path`` and its pickled copy.
+
+    A writer that changes a few files leaves the graph to its first reader
+    (rebuilding it took most of an ``add`` at 10,000 documents); that reader keeps
+    what it built for the readers after it, unless the folder is gone or read-only.
+    """
+    g = build(documents)
+    if json_path.parent.is_dir():
+        with contextlib.suppress(OSError):  # the answer stands; the next reader derives the graph again
+            save(g, json_path)
+    return g

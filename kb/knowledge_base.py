@@ -86,7 +86,11 @@ class KnowledgeBase:
         if self._graph is None:
             from kb import graphfile
 
-            self._graph = graphfile.load(self.generation / layout.GRAPH_NAME)
+            path = self.generation / layout.GRAPH_NAME
+            if not path.exists() and store.graph_deferred(self.conn):  # an add left it to its first reader
+                self._graph = graphfile.derive(path, self.documents())
+            else:
+                self._graph = graphfile.load(path)
         return self._graph
 
     def source_text(self, doc_id: str) -> str:

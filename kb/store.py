@@ -61,6 +61,14 @@ CREATE TABLE IF NOT EXISTS agency_names (
 );
 CREATE INDEX IF NOT EXISTS agency_names_written ON agency_names(written);
 CREATE INDEX IF NOT EXISTS agency_names_canonical ON agency_names(canonical);
+CREATE TABLE IF NOT EXISTS agencies (canonical TEXT PRIMARY KEY, jurisdiction TEXT);
+CREATE TABLE IF NOT EXISTS agencies_changed (canonical TEXT PRIMARY KEY);
+CREATE TRIGGER IF NOT EXISTS agency_names_added AFTER INSERT ON agency_names BEGIN
+    INSERT OR IGNORE INTO agencies_changed VALUES (new.canonical);
+END;
+CREATE TRIGGER IF NOT EXISTS agency_names_removed AFTER DELETE ON agency_names BEGIN
+    INSERT OR IGNORE INTO agencies_changed VALUES (old.canonical);
+END;
 CREATE VIRTUAL TABLE IF NOT EXISTS source_words USING fts5(
     text, content='sources', tokenize='trigram', detail='none'
 );
@@ -120,6 +128,50 @@ def agency_rows(doc: Document) -> list[tuple[int, str, str, str | None]]:
         name, jurisdiction = canonical_agency(written, doc.jurisdiction)
         rows.append((len(rows), written, name, jurisdiction))
     return rows
+
+
+_FIRST_PLACE = (
+    "SELECT a.canonical, a.jurisdiction FROM agency_names a JOIN documents d ON d.id = a.doc_id {where} "
+    "ORDER BY a.jurisdiction IS NULL, d.source_path, d.ordinal, a.ordinal"
+)
+_REFRESH_ONE_BY_ONE = 200  # more changed agencies than this (a build) are refreshed in one pass over all names
+
+
+def refresh_agencies(conn: sqlite3.Connection) -> None:
+    """Bring the ``agencies`` table (each canonical agency and its place) up to date with ``agency_names``.
+
+    An agency's place is the first one any document gives it, in the order the
+    graph reads documents (graph.build keeps the same). Triggers note which
+    agencies a change touched, so an ``add`` recomputes only those.
+    """
+    changed = [r[0] for r in conn.execute("SELECT canonical FROM agencies_changed")]
+    if not changed:
+        return
+    place: dict[str, str | None] = {}
+    if len(changed) > _REFRESH_ONE_BY_ONE:
+        wanted = set(changed)
+        for name, jurisdiction in conn.execute(_FIRST_PLACE.format(where="")):
+            if name in wanted and name not in place:
+                place[name] = jurisdiction
+    else:
+        for name in changed:
+            row = conn.execute(_FIRST_PLACE.format(where="WHERE a.canonical = ?") + " LIMIT 1", (name,)).fetchone()
+            if row:
+                place[name] = row[1]
+    conn.executemany("DELETE FROM agencies WHERE canonical = ?", [(name,) for name in changed])
+    conn.executemany("INSERT INTO agencies VALUES (?, ?)", place.items())
+    conn.execute("DELETE FROM agencies_changed")
+
+
+def defer_graph(conn: sqlite3.Connection) -> None:
+    """Note that this generation's graph.json is to be derived from the documents on first use (kb.graphfile)."""
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('graph', 'deferred')")
+
+
+def graph_deferred(conn: sqlite3.Connection) -> bool:
+    """True when the writer left graph.json to be derived on first use, so a missing one is not damage."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'graph'").fetchone()
+    return row is not None and row[0] == "deferred"
 
 
 def year_of(date: str | None) -> int | None:

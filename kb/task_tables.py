@@ -83,37 +83,63 @@ class Doc:
     text: str | None
 
 
+_SECTION_COLUMNS = 'doc_id, id, number, heading, level, parent, start, "end"'
+
+
 class Tasks:
-    """The documents, sections and responsibilities of a set of documents, read once."""
+    """Sections of a set of documents and the units named for them, read as a question needs them."""
 
     def __init__(self, conn: sqlite3.Connection, docs: dict[str, Doc]) -> None:
+        self.conn = conn
         self.docs = docs
         self.sections: dict[tuple[str, str], Task] = {}
         self.units: dict[tuple[str, str], list[tuple[str, str, str | None]]] = {}
-        ids = list(docs)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            for row in conn.execute(
-                'SELECT doc_id, id, number, heading, level, parent, start, "end" FROM sections '
-                f"WHERE doc_id IN ({_marks(chunk)})",
-                chunk,
-            ):
-                self.sections[(row[0], row[1])] = Task(*row)
-            for doc_id, section, agency, role, written in conn.execute(
-                "SELECT doc_id, section, agency, role, as_written FROM responsibilities "
-                f"WHERE doc_id IN ({_marks(chunk)}) AND section IS NOT NULL ORDER BY doc_id, ordinal",
-                chunk,
-            ):
-                self.units.setdefault((doc_id, section), []).append((agency, role, written))
+
+    def rows_of(self, doc_ids: list[str]) -> Iterable[tuple[Any, ...]]:
+        """Raw section rows of the documents (Task objects are made only for the sections an answer uses)."""
+        for start in range(0, len(doc_ids), 500):
+            chunk = doc_ids[start : start + 500]
+            yield from self.conn.execute(
+                f"SELECT {_SECTION_COLUMNS} FROM sections WHERE doc_id IN ({_marks(chunk)})", chunk
+            )
+
+    def keep(self, row: tuple[Any, ...]) -> Task:
+        task = Task(*row)
+        self.sections[(task.doc_id, task.section_id)] = task
+        return task
 
     def parent(self, task: Task) -> Task | None:
-        return self.sections.get((task.doc_id, task.parent)) if task.parent else None
+        if not task.parent:
+            return None
+        key = (task.doc_id, task.parent)
+        if key not in self.sections:
+            row = self.conn.execute(
+                f"SELECT {_SECTION_COLUMNS} FROM sections WHERE doc_id = ? AND id = ?", key
+            ).fetchone()
+            if row is None:
+                return None
+            self.keep(row)
+        return self.sections[key]
 
-    def text(self, task: Task) -> str:
-        """The heading plus the source text of the task's span (graph.queries.task_text)."""
-        source = self.docs[task.doc_id].text
-        heading = task.heading or ""
-        return heading + "\n" + source[task.start : task.end] if source else heading
+    def read_units(self, tasks: Iterable[Task]) -> None:
+        """The units named for each task and each task above it, in one indexed query."""
+        keys: set[tuple[str, str]] = set()
+        for task in tasks:
+            node: Task | None = task
+            while node is not None and (node.doc_id, node.section_id) not in keys:
+                keys.add((node.doc_id, node.section_id))
+                node = self.parent(node)
+        keys -= set(self.units)
+        for key in keys:
+            self.units[key] = []
+        rows = self.conn.execute(
+            "SELECT r.doc_id, r.section, r.agency, r.role, r.as_written FROM json_each(?) k "
+            "JOIN responsibilities r ON r.doc_id = k.value ->> 0 AND r.section = k.value ->> 1 "
+            "ORDER BY r.doc_id, r.ordinal",
+            (json.dumps(sorted(keys), ensure_ascii=False),),
+        )
+        for doc_id, section, agency, role, written in rows:
+            self.units[(doc_id, section)].append((agency, role, written))
 
     def info(self, task: Task) -> dict[str, Any]:
         doc = self.docs[task.doc_id]
@@ -181,7 +207,13 @@ def find_tasks(conn: sqlite3.Connection, query: str, city: str | None) -> tuple[
         raise KnowledgeBaseError("give the words to look for, e.g. policykb who 绿色工厂")
     docs = {k: d for k, d in _documents_with(conn, words).items() if city_matches(d.jurisdiction, city)}
     tasks = Tasks(conn, docs)
-    matched = [t for t in tasks.sections.values() if all(w in tasks.text(t) for w in words)]
+    matched = []
+    for row in tasks.rows_of(list(docs)):
+        text = docs[row[0]].text
+        heading = row[3] or ""
+        body = text[row[6] : row[7]] if text else ""  # words hold no whitespace: none spans heading and body
+        if all(w in heading or w in body for w in words):
+            matched.append(tasks.keep(row))
     chosen = {t.node: t for t in matched}
     for task in matched:
         parent = tasks.parent(task)
@@ -199,9 +231,10 @@ def tasks_at(conn: sqlite3.Connection, places: list[tuple[str, int]]) -> tuple[T
         for row in conn.execute(f"SELECT id, title, jurisdiction, NULL FROM documents WHERE id IN ({_marks(ids)})", ids)
     }
     tasks = Tasks(conn, docs)
+    sections = [tasks.keep(row) for row in tasks.rows_of(ids)]
     found: list[Task] = []
     for doc_id, offset in places:
-        holding = [t for (d, _), t in tasks.sections.items() if d == doc_id and t.number and t.start <= offset < t.end]
+        holding = [t for t in sections if t.doc_id == doc_id and t.number and t.start <= offset < t.end]
         if holding:
             best = max(holding, key=lambda t: t.level)
             if best not in found:
@@ -214,19 +247,19 @@ def tasks_at(conn: sqlite3.Connection, places: list[tuple[str, int]]) -> tuple[T
 
 def agency_jurisdictions(conn: sqlite3.Connection, names: Iterable[str]) -> dict[str, str | None]:
     """The place of each canonical agency: the first one any document gives it (as the graph keeps it)."""
-    out: dict[str, str | None] = {}
-    for name in names:
-        row = conn.execute(
-            "SELECT a.jurisdiction FROM agency_names a JOIN documents d ON d.id = a.doc_id "
-            "WHERE a.canonical = ? AND a.jurisdiction IS NOT NULL ORDER BY d.source_path, d.ordinal, a.ordinal LIMIT 1",
-            (name,),
-        ).fetchone()
-        out[name] = row[0] if row else None
+    names = list(names)
+    out: dict[str, str | None] = dict.fromkeys(names)
+    rows = conn.execute(
+        "SELECT canonical, jurisdiction FROM json_each(?) n JOIN agencies a ON a.canonical = n.value",
+        (json.dumps(names, ensure_ascii=False),),
+    )
+    out.update(rows)
     return out
 
 
 def who(conn: sqlite3.Connection, tasks: Tasks, found: list[Task]) -> list[dict[str, Any]]:
     """The units responsible for ``found``, one row per (agency, role), each with its tasks (graph.queries.who)."""
+    tasks.read_units(found)
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     for task in found:
         source, units = tasks.responsible(task)
@@ -266,7 +299,10 @@ def who(conn: sqlite3.Connection, tasks: Tasks, found: list[Task]) -> list[dict[
 
 def _known(conn: sqlite3.Connection, names: Iterable[str]) -> list[str]:
     names = sorted(set(names))
-    rows = conn.execute(f"SELECT DISTINCT canonical FROM agency_names WHERE canonical IN ({_marks(names)})", names)
+    rows = conn.execute(
+        "SELECT a.canonical FROM json_each(?) n JOIN agencies a ON a.canonical = n.value",
+        (json.dumps(names, ensure_ascii=False),),
+    )
     return sorted(r[0] for r in rows)
 
 

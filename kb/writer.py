@@ -92,6 +92,7 @@ class _Generation:
         self.path = layout.new_generation(root)
         self.db_path = self.path / layout.DB_NAME
         self.index_path = self.path / layout.INDEX_DIR
+        self.fresh = base is None
         try:
             if base is not None:
                 with store.connect(base / layout.DB_NAME, readonly=True) as src, sqlite3.connect(self.db_path) as dst:
@@ -128,15 +129,14 @@ class _Generation:
         return None
 
     def finish(self) -> dict[str, int]:
-        """Commit database and index, derive graph and query vocabulary, publish."""
-        from graph.build import build_graph, save_graph
-
+        """Commit database and index, derive graph (a new build only) and query vocabulary, publish."""
+        store.refresh_agencies(self.conn)
+        if not self.fresh:  # rebuilding the whole graph for a few files took most of an add; its first reader does
+            store.defer_graph(self.conn)
         self.conn.commit()
         self.writer.commit()  # merges small segments only: optimize=True rewrote the whole index on every add
-        documents = store.load_documents(self.conn)
-        g = build_graph(documents)
-        save_graph(g, self.path / layout.GRAPH_NAME)
-        graphfile.save_copy(g, self.path / layout.GRAPH_NAME)
+        if self.fresh:
+            graphfile.save(graphfile.build(store.load_documents(self.conn)), self.path / layout.GRAPH_NAME)
         write_vocabulary(index.vocabulary(self.ix), self.path / layout.VOCAB_NAME)
         counts = store.counts(self.conn)
         self.conn.close()
