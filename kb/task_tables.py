@@ -261,6 +261,7 @@ def who(conn: sqlite3.Connection, tasks: Tasks, found: list[Task]) -> list[dict[
     """The units responsible for ``found``, one row per (agency, role), each with its tasks (graph.queries.who)."""
     tasks.read_units(found)
     groups: dict[tuple[str, str], dict[str, Any]] = {}
+    listed: set[tuple[tuple[str, str], str]] = set()
     for task in found:
         source, units = tasks.responsible(task)
         for agency, role, written in units:
@@ -277,9 +278,10 @@ def who(conn: sqlite3.Connection, tasks: Tasks, found: list[Task]) -> list[dict[
             row = groups[key]
             if written and written not in row["as_written"]:
                 row["as_written"].append(written)
-            info = tasks.info(task)
-            info["inherited_from"] = None if source is task else source.label()
-            if info not in row["tasks"]:
+            if (key, task.node) not in listed:  # a unit named twice for one task lists the task once
+                listed.add((key, task.node))
+                info = tasks.info(task)
+                info["inherited_from"] = None if source is task else source.label()
                 row["tasks"].append(info)
     places = agency_jurisdictions(conn, {row["agency"] for row in groups.values()})
     per_agency: dict[str, int] = {}
