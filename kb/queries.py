@@ -1,9 +1,9 @@
 """The knowledge base's "who is responsible for what" questions over a KnowledgeBase.
 
-``who`` and ``duties`` read the store's indexed tables (kb.task_tables): a few
-milliseconds, no graph. ``chain``, ``targets`` and ``funding`` walk the graph
-(graph.queries), which the knowledge base loads on first use; so do ``who`` and
-``duties`` on a knowledge base built before those tables existed.
+``who`` and ``duties`` and ``chain`` read the store's indexed tables (kb.task_tables,
+kb.chain_tables): no graph. ``targets`` and ``funding`` walk the graph
+(graph.queries), which the knowledge base loads on first use; so do the other
+three on a knowledge base built before those tables existed.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any, Protocol
 
 from extract.agencies import canonical_agency
-from kb import task_tables
+from kb import chain_tables, task_tables
 from model import KnowledgeBaseError, PolicyKBError
 
 if TYPE_CHECKING:
@@ -104,6 +104,17 @@ def duties(kb: GraphSource, agency: str, city: str | None = None, role: str | No
 
 def chain(kb: GraphSource, query: str, city: str | None = None) -> list[dict[str, Any]]:
     """Responsibility chains for a task id, an agency's tasks, or the tasks matching ``query``."""
+    conn = _tables(kb)
+    if conn is not None:
+        try:
+            return chain_tables.chain(conn, query, city, canonical_agency)
+        except KnowledgeBaseError:
+            search = getattr(kb, "search", None)
+            hits = search(query, city=city, limit=SEARCH_LIMIT) if search is not None else []
+            found = task_tables.tasks_at(conn, [(hit.doc_id, hit.span[0]) for hit in hits])[1]
+            if not found:
+                raise
+            return chain_tables.chains_of(conn, [task.node for task in found])
     from graph import queries as gq
 
     g = kb.graph()

@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS agency_names (
     written TEXT, canonical TEXT NOT NULL, jurisdiction TEXT
 );
 CREATE INDEX IF NOT EXISTS agency_names_written ON agency_names(written);
+CREATE INDEX IF NOT EXISTS agency_names_doc ON agency_names(doc_id, ordinal);
 CREATE INDEX IF NOT EXISTS agency_names_canonical ON agency_names(canonical);
 CREATE TABLE IF NOT EXISTS agencies (canonical TEXT PRIMARY KEY, jurisdiction TEXT);
 CREATE TABLE IF NOT EXISTS agencies_changed (canonical TEXT PRIMARY KEY);

@@ -83,7 +83,7 @@ class Doc:
     text: str | None
 
 
-_SECTION_COLUMNS = 'doc_id, id, number, heading, level, parent, start, "end"'
+SECTION_COLUMNS = 'doc_id, id, number, heading, level, parent, start, "end"'
 
 
 class Tasks:
@@ -100,7 +100,7 @@ class Tasks:
         for start in range(0, len(doc_ids), 500):
             chunk = doc_ids[start : start + 500]
             yield from self.conn.execute(
-                f"SELECT {_SECTION_COLUMNS} FROM sections WHERE doc_id IN ({_marks(chunk)})", chunk
+                f"SELECT {SECTION_COLUMNS} FROM sections WHERE doc_id IN ({_marks(chunk)})", chunk
             )
 
     def keep(self, row: tuple[Any, ...]) -> Task:
@@ -114,7 +114,7 @@ class Tasks:
         key = (task.doc_id, task.parent)
         if key not in self.sections:
             row = self.conn.execute(
-                f"SELECT {_SECTION_COLUMNS} FROM sections WHERE doc_id = ? AND id = ?", key
+                f"SELECT {SECTION_COLUMNS} FROM sections WHERE doc_id = ? AND id = ?", key
             ).fetchone()
             if row is None:
                 return None

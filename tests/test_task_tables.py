@@ -64,3 +64,33 @@ def test_a_unit_written_without_its_place_is_the_citys_unit(kb, name, city, agen
 def test_an_unknown_unit_without_place_still_suggests_names(kb):
     with pytest.raises(KnowledgeBaseError, match="did you mean"):
         queries.duties(kb, "财政厅局", "青岛")
+
+
+def _chains_from_graph(kb, query, city):
+    g = kb.graph()
+    try:
+        return gq.chain(g, query, city, kb.source_text, canonical_agency)
+    except KnowledgeBaseError as exc:
+        return f"error: {exc}"
+
+
+@pytest.mark.parametrize("city", [None, "重庆"])
+@pytest.mark.parametrize(
+    "query", ["绿色工厂", "智能化改造", "市财政局", "市经济信息委", "数字化 转型", "没有这样的词语组合"]
+)
+def test_chain_from_tables_is_chain_from_the_graph(kb, query, city):
+    from kb import chain_tables
+
+    assert _graph_answer(chain_tables.chain, kb.conn, query, city, canonical_agency) == _chains_from_graph(
+        kb, query, city
+    )
+
+
+def test_chain_of_every_task_and_document_id(kb):
+    from kb import chain_tables
+
+    g = kb.graph()
+    nodes = [n for n, d in g.nodes(data=True) if d.get("kind") in ("task", "document")]
+    assert len(nodes) > 100
+    assert [chain_tables.chain_of(kb.conn, n) for n in nodes] == [gq.chain_of_task(g, n) for n in nodes]
+    assert chain_tables.chain_of(kb.conn, "task:no-such/s1") is None
