@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import mmap
 import os
+import weakref
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh import scoring
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, FieldType, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
@@ -139,6 +141,47 @@ def open_index(path: Path) -> whoosh_index.Index:
         raise KnowledgeBaseError(
             f"the search index at {path} cannot be opened ({exc}); run `policykb build` to rebuild it"
         ) from None
+
+
+def _length_table() -> list[int]:
+    from whoosh.util.numeric import byte_to_length
+
+    return [byte_to_length(b) if b else 1 for b in range(256)]  # 0: no length stored, whoosh's default is 1
+
+
+_field_lengths: weakref.WeakKeyDictionary[Any, dict[str, list[int]]] = weakref.WeakKeyDictionary()
+
+
+def _lengths_of(reader: Any, fieldname: str) -> list[int] | None:
+    """Every clause's length in ``fieldname`` in one segment, read once (None: not the layout we know)."""
+    per_field = _field_lengths.setdefault(reader, {})
+    if fieldname not in per_field:
+        try:
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            raw = column._dbfile.get(column._basepos, column._count)
+        except (AttributeError, TypeError):
+            return None
+        table = _length_table()
+        per_field[fieldname] = [table[b] for b in raw] + [1] * (reader.doc_count_all() - len(raw))
+    return per_field[fieldname]
+
+
+class LengthCachedBM25F(scoring.BM25F):
+    """whoosh's BM25F with each segment's field lengths read once into a list.
+
+    whoosh looks a clause's field length up through four layers of calls for every
+    matching posting (a third of the scoring time); the scores are the same.
+    """
+
+    def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: int = 1) -> Any:
+        scorer = super().scorer(searcher, fieldname, text, qf)
+        if isinstance(scorer, scoring.BM25FScorer):
+            lengths = _lengths_of(searcher.reader(), fieldname)
+            if lengths is not None:
+                scorer.dfl = lengths.__getitem__
+        return scorer
 
 
 def writer(ix: whoosh_index.Index) -> IndexWriter:

@@ -167,6 +167,8 @@ def search(
         )
     use_vocabulary(kb.generation / layout.VOCAB_NAME)
     searcher = kb.searcher()  # opened once per KnowledgeBase: opening reads every segment (tens of ms)
+    if not isinstance(searcher.weighting, index.LengthCachedBM25F):
+        searcher.weighting = index.LengthCachedBM25F()  # same scores, fewer calls per posting
     parsed = parse_query(searcher, text)
     filt = _filters(kb, city, doc, year, agency, has)
     results: list[SearchResult] = []
