@@ -50,9 +50,11 @@ PER_SLASH = re.compile(rf"/({alternation(CUES['per_slash'])})")
 RATE_OF_BASIS = re.compile(rf"的(?:{PERCENT.pattern})\s*$")
 LIST_GLUE = re.compile(r"^\s*(?:、|和|及|或|与|,|，)?\s*$")
 # Money: 2000万元, 1000万—3000万元 (a range: its top is the cap), 100万 (no 元 after a multiplier).
+# Text taken from a PDF often holds a space between the number and its unit (给予 100 万元 奖励): GAP allows one.
+GAP = r"[ \u3000\u00a0]?"
 MONEY = re.compile(
-    rf"(?:(?P<lo>{NUMBER})(?:万亿|万|亿)?元?\s*[—–\-－~～至到]\s*)?(?P<num>{NUMBER})(?P<mult>万亿|万|亿)?元"
-    rf"|(?P<num2>{NUMBER})(?P<mult2>万亿|万|亿)(?:人民币|(?![\u4e00-\u9fff\d%％]))"
+    rf"(?:(?P<lo>{NUMBER}){GAP}(?:万亿|万|亿)?元?\s*[—–\-－~～至到]\s*)?(?P<num>{NUMBER}){GAP}(?:(?P<mult>万亿|万|亿){GAP})?元"
+    rf"|(?P<num2>{NUMBER}){GAP}(?P<mult2>万亿|万|亿)(?:人民币|(?![\u4e00-\u9fff\d%％]))"
 )
 # 对 opening the phrase that names who may claim (对投资…的企业), not 对接/针对/对标.
 FOR_WHOM = re.compile(r"(?<![针相绝面应核])对(?![接标外于照口比象])")
