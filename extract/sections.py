@@ -37,6 +37,8 @@ KINDS: list[tuple[str, re.Pattern[str]]] = [
 OUTER_KINDS = ("chapter", "part", "article")
 ROW_NUMBER = re.compile(r"^\s*[（(]?\d{1,3}[）)]?[.．、]?\s*$")
 BOLD_MAX_CHARS = 30
+# How the line before a paragraph ends: a sentence or a bracketed note closes there.
+PARAGRAPH_ENDS = tuple("。；;：:！？!?）)】〕」』”")
 CELL_MAX_CHARS = 15
 
 
@@ -156,6 +158,8 @@ def _bold_run_headings(lines: list[Line], numbered: list[_Heading], bold_level: 
             cursor += 1
         if k in heading_lines or owner < 0 or is_note_line(line.text):
             continue
+        if k and k - 1 not in heading_lines and not lines[k - 1].text.rstrip().endswith(PARAGRAPH_ENDS):
+            continue  # the line carries on a sentence wrapped from the line above (a PDF's hard line breaks)
         end = line.text.find("。")
         first = line.text[:end] if end > 0 else ""
         if not (4 <= len(first) <= BOLD_MAX_CHARS) or re.search(r"[，,；;：:]", first):

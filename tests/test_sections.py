@@ -122,6 +122,9 @@ def test_a_note_on_its_own_line_belongs_to_the_numbered_task_not_the_bold_run_he
         "（一）推进建设。\n到2025年，建成一批平台。其余略。\n要坚持创新，提升能力。其余略。\n",
         # no numbered item above: a preamble, not bold-run headings
         "为推动发展。特制定本方案。\n坚持创新驱动。提升能力。\n",
+        # a text with hard line breaks: lines that carry on the sentence above are no paragraph openings
+        "（一）推进数字产业化。对首次突破1000万元、5000\n万元的，分别给予 10 万元、50 万\n"
+        "元、100 万元。当年认定的，奖励\n企业 50 万元。（责任单位：市经信局）\n",
     ],
 )
 def test_not_bold_run_headings(text):
