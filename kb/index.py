@@ -13,8 +13,8 @@ import weakref
 from pathlib import Path
 from typing import Any
 
+from whoosh import formats, scoring
 from whoosh import index as whoosh_index
-from whoosh import scoring
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, FieldType, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
@@ -44,13 +44,32 @@ def _with_lengths(field: FieldType) -> FieldType:
     return field
 
 
+class _Positions(formats.Positions):
+    """whoosh-ng's position format, read without its guess at an old pickled encoding.
+
+    whoosh-ng takes any posting whose bytes end in ``.`` for the pickles of old whoosh
+    versions: a word whose last position step is 46 (e.g. the 47th word of a long section
+    path) then made a phrase query fail with an UnpicklingError. The varint reader stops
+    after the count it reads first, so a trailing byte it never reaches keeps it on that path.
+    """
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        positions: list[int] = super().decode_positions(valuestring + b"\0")
+        return positions
+
+
+def _positioned(field: TEXT) -> TEXT:
+    field.format = _Positions(field_boost=field.format.field_boost)
+    return field
+
+
 def schema() -> Schema:
     ana = analyzer()
     return Schema(
         clause_id=_with_lengths(ID(stored=True, unique=True)),
         doc_id=_with_lengths(ID(stored=True)),
-        title=TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["title"]),
-        heading=TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["heading"]),
+        title=_positioned(TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["title"])),
+        heading=_positioned(TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["heading"])),
         # chars=True is kept although snippets no longer use the offsets: whoosh-ng's plain position
         # format misreads a posting whose encoding ends in b"." as a legacy pickle (phrase search fails).
         body=TEXT(analyzer=ana, stored=True, phrase=True, chars=True),

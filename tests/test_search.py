@@ -123,3 +123,18 @@ def test_text_output_shows_title_section_and_facts(kb: Path) -> None:
 def test_no_hits_is_said_plainly(kb: Path) -> None:
     result = run("search", "量子纠缠", "--kb", kb)
     assert result.exit_code == 0 and "没有找到" in result.output
+
+
+@pytest.mark.parametrize("words_before", [0, 45, 46, 47, 173])
+def test_a_phrase_late_in_a_long_section_path_is_found(tmp_path: Path, words_before: int) -> None:
+    """whoosh-ng read a position step of 46 (a posting ending in b".") as an old pickle and failed."""
+    from whoosh import query as q
+
+    from kb import index
+
+    ix = index.create(tmp_path)
+    w = index.writer(ix)
+    w.add_document(clause_id="c", doc_id="d", heading="一 " * words_before + "技术改造项目", body="正文")
+    w.commit()
+    with index.open_index(tmp_path).searcher() as searcher:
+        assert len(searcher.search(q.Phrase("heading", ["技术改造", "项目"]))) == 1
