@@ -15,7 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from extract.cues import words_of
+from extract.cues import alternation, kind_words, words_of
 from extract.furniture import is_attachment_start, is_furniture
 from extract.header import (
     NUMBERED,
@@ -38,6 +38,7 @@ from extract.header import (
     split_title_line,
 )
 from extract.lines import Line, split_lines
+from extract.numbers import MONEY, PERCENT
 from extract.pagemeta import PageMeta, read_page_meta
 from model import Document
 
@@ -45,6 +46,8 @@ MAX_TITLE_LINES = 4
 RECIPIENTS_LOOKAHEAD = 30  # lines of page furniture and summary a notice's 主送 line may follow its headline by
 HEADLINE_GAP = 8  # lines (page furniture not counted) between a web headline and the same title repeated below it
 FIRST_HEADING = re.compile(r"^(?:一、|第一章|第一条|[（(]一[）)])")
+# A grant in a policy's words: an instrument of funding_cues.tsv and an amount or rate.
+GRANT_WORD = re.compile(alternation(kind_words("funding_cues.tsv")["instrument"]))
 
 
 @dataclass
@@ -318,14 +321,24 @@ def _document_id(text: str, index: int) -> str:
     return f"{hashlib.sha1(text.encode('utf-8')).hexdigest()[:10]}-{index + 1}"
 
 
+def _is_provision(line: str) -> bool:
+    """A line that grants money in the words of a policy (按设备购置额的8%给予补助, 每平方米补助1000元)."""
+    return GRANT_WORD.search(line) is not None and (MONEY.search(line) or PERCENT.search(line)) is not None
+
+
 def _untitled_document(text: str, lines: list[Line]) -> list[Document]:
-    """A text with no title we recognise but with numbered headings (一、二、 / 第一条) is still one document."""
+    """A text with no title we recognise is still one document when it has numbered headings (一、二、 / 第一条),
+    or when it is a bare list of provisions: two or more lines granting money, and no word of a news report."""
     body = [k for k, line in enumerate(lines) if not is_furniture(line.text)]
     numbered = [
         k for k in body if FIRST_HEADING.match(lines[k].text) or re.match(r"^(?:二、|第二[章条])", lines[k].text)
     ]
     if len(numbered) < 2:
-        return []
+        provisions = [k for k in body if _is_provision(lines[k].text)]
+        news = words_of("structure_cues.tsv", "kind", "news")
+        if len(provisions) < 2 or any(word in lines[k].text for k in body for word in news):
+            return []
+        numbered = provisions
     furniture_before = [k for k in range(numbered[0]) if is_furniture(lines[k].text)]
     first = next(k for k in body if k > (furniture_before[-1] if furniture_before else -1))
     end, signature = _end_line(lines, first, body[-1] + 1)

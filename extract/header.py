@@ -24,7 +24,12 @@ DATE = re.compile(
 )
 DATE_TEXT = re.sub(r"\?P<\w>", "?:", DATE.pattern)  # the same pattern without group names, for composing
 # 发文字号: 渝府办发〔2021〕80号, 国发〔2018〕42号 (brackets as written in converted pages vary).
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,15}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d{1,5}\s*号")
+DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fff]{1,15}\s*[〔\[［(（【﹝]\s*(?:19|20)\d{2}\s*[〕\]］)）】﹞]\s*第?\s*\d{1,5}\s*号"
+)
+# A labelled field of a policy listing that cites a document (【政策依据】《…》), or the end of such a citation with
+# the document's number after it (…实施方案》(临政办字〔2021〕73号)): it names a title, it is none.
+CITING_FIELD = re.compile(r"^【[^】]{1,8}】\s*《|》\s*[（(][^（()）]{2,20}号[）)]$")
 # Sentence punctuation never found inside a title line.
 SENTENCE_MARKS = re.compile(r"[。，,；;：:！？!?]")
 # Heading numbers at a line start (一、 （一） 1. （1） 第一章 第一条): such a line is never a title.
@@ -168,6 +173,7 @@ def is_title_line(line: str) -> bool:
         and not is_date_line(line)
         and doc_number_in(line) is None
         and not is_publish_note(line)
+        and not CITING_FIELD.search(line)
     )
 
 

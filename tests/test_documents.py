@@ -96,6 +96,7 @@ def test_a_web_headline_above_the_full_title_is_not_a_second_document():
         ("渝府办发〔2021〕80号", "渝府办发〔2021〕80号"),
         ("国发[2019]3号", "国发[2019]3号"),
         ("  某经信发（2023）12号  ", "某经信发（2023）12号"),
+        ("某政办字﹝2021﹞73号", "某政办字﹝2021﹞73号"),  # small-form brackets
         ("按照某文件（某发〔2020〕5号）要求，做好工作，确保落实。", None),
         ("2021年8月13日", None),
     ],
@@ -701,4 +702,24 @@ def test_a_notice_or_letter_alone_whose_title_the_page_left_out_is_a_document(li
 
 def test_a_news_report_of_a_policy_is_no_document():
     text = "记者 某某\n1月11日下午,某市办公室围绕惠企政策进行宣讲解读。\n对认定的平台,市财政给予一次性奖励500万元。"
+    assert split_documents(text) == []
+
+
+PROVISIONS = [
+    "1.【优惠内容】对实施技术改造的项目，按设备购置额的8%给予补助，单个项目最高补助200万元。",
+    "【政策依据】《关于加大技术改造投入加快推进传统",
+    "产业转型升级的实施方案》(某政办字﹝2021﹞73号)",
+    "2.【优惠内容】对获评标杆的项目，分别奖励300万元、200万元。",
+    "经认定的洁净厂房每平方米补助1000元。",
+]
+
+
+def test_a_bare_list_of_grant_provisions_is_one_untitled_document_and_its_citations_are_no_titles():
+    (doc,) = split_documents("\n".join(PROVISIONS))
+    assert (doc.title, doc.doc_number) == (None, None)
+    assert doc.span[0] == 0
+
+
+def test_grant_lines_in_a_news_report_make_no_document():
+    text = "\n".join(["本报讯 日前，某市出台新政。", *PROVISIONS[3:]])
     assert split_documents(text) == []
