@@ -723,3 +723,16 @@ def test_a_bare_list_of_grant_provisions_is_one_untitled_document_and_its_citati
 def test_grant_lines_in_a_news_report_make_no_document():
     text = "\n".join(["本报讯 日前，某市出台新政。", *PROVISIONS[3:]])
     assert split_documents(text) == []
+
+
+def test_page_meta_labels_发文编号_and_印发日期_fill_an_untitled_documents_number_and_date():
+    text = "\n".join(
+        [
+            "发文编号:某政办发〔2022〕19号",
+            "印发日期:2021年11月4日",
+            "一、支持项目建设。按投资额的2%给予奖补。",
+            "二、支持技术创新。给予100万元一次性奖励。",
+        ]
+    )
+    (doc,) = split_documents(text)
+    assert (doc.doc_number, doc.date) == ("某政办发〔2022〕19号", "2021-11-04")
