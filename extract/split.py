@@ -1,6 +1,7 @@
 """Cut running text into sentences and clauses, the units the fact finders read one at a time.
 
-A sentence ends at 。！？；(and their ASCII forms) or a line break; a clause also at ，：and an ASCII comma, except
+A sentence ends at 。！？；(and their ASCII forms) or a line break (not one that cuts a quantity in two);
+a clause also at ，：and an ASCII comma, except
 a comma that groups the thousands of a number (1,000). Every piece is an absolute (start, end) into the text.
 """
 
@@ -14,6 +15,18 @@ SENTENCE_ENDS = "。！？；;!?\n"
 CLAUSE_MARKS = "，,：:"
 CLAUSE_ENDS = SENTENCE_ENDS + CLAUSE_MARKS
 THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# A line break between a number and its unit (50 万\n元, 5000\n万元) or after a list mark before the next number
+# (10 万元、\n20 万元) cuts one quantity or list in two: text with hard line breaks (a PDF's), no sentence end.
+UNIT_NEXT = re.compile(r"(?<=[\d万亿])[ \t\r\u3000]*\n[ \t\u3000]*[元万亿%％]")
+ITEM_NEXT = re.compile(r"(?<=、)[ \t\r\u3000]*\n[ \t\u3000]*\d")
+
+
+def _breaks_a_quantity(text: str, i: int) -> bool:
+    """True when the line break at ``i`` falls inside a quantity or a list of quantities."""
+    k = i
+    while k > 0 and text[k - 1] in " \t\r\u3000":
+        k -= 1
+    return UNIT_NEXT.match(text, k) is not None or ITEM_NEXT.match(text, k) is not None
 
 
 def pieces(text: str, start: int, end: int, stops: str, keep_stop: bool = True) -> list[Span]:
@@ -26,6 +39,8 @@ def pieces(text: str, start: int, end: int, stops: str, keep_stop: bool = True) 
     piece_start = start
     for i in range(start, end):
         if text[i] not in stops or (text[i] == "," and THOUSANDS_COMMA.match(text, i)):
+            continue
+        if text[i] == "\n" and _breaks_a_quantity(text, i):
             continue
         if keep_stop:
             out.append((piece_start, i + 1))

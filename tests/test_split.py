@@ -57,3 +57,16 @@ def test_kept_stops_cover_the_range_and_dropped_stops_leave_no_stop(text: str) -
     assert "".join(written(text, kept)) == text
     for a, b in pieces(text, 0, len(text), "，。；\n", keep_stop=False):
         assert a < b and not set(text[a:b]) & set("，。；\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("给予 10 万元、50 万\n元、100 万元。当年", ["给予 10 万元、50 万\n元、100 万元。", "当年"]),  # number | unit
+        ("突破1000万元、\n2000万元的", ["突破1000万元、\n2000万元的"]),  # list mark | next number
+        ("二、重点任务\n1.工作", ["二、重点任务\n", "1.工作"]),  # a heading line still ends its sentence
+        ("序号\n100\n200", ["序号\n", "100\n", "200"]),  # numbers on lines of their own stay apart
+    ],
+)
+def test_a_line_break_inside_a_quantity_ends_no_sentence(text: str, expected: list[str]) -> None:
+    assert [text[a:b] for a, b in sentences(text, 0, len(text))] == expected
