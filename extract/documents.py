@@ -510,4 +510,8 @@ def split_documents(text: str) -> list[Document]:
                 span=(start_offset, end_offset),
             )
         )
+    for notice in documents:
+        if notice.jurisdiction is None:  # no issuer named: the notice speaks for the place of the plan it forwards
+            places = [d.jurisdiction for d in documents if d.forwarded_by == notice.id and d.jurisdiction]
+            notice.jurisdiction = places[0] if places else None
     return documents

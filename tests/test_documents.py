@@ -736,3 +736,20 @@ def test_page_meta_labels_发文编号_and_印发日期_fill_an_untitled_documen
     )
     (doc,) = split_documents(text)
     assert (doc.doc_number, doc.date) == ("某政办发〔2022〕19号", "2021-11-04")
+
+
+def test_a_notice_without_issuer_speaks_for_the_place_of_the_plan_it_forwards():
+    text = "\n".join(
+        [
+            "某政[2017]29号",
+            "各县(市、区)人民政府,市人民政府有关部门:",
+            "现将《某某市制造业转型发展实施方案》印发给你们,请认真贯彻落实。",
+            "2017年6月16日",
+            "某某市制造业转型发展实施方案",
+            "一、总体要求",
+            "做好工作。",
+        ]
+    )
+    notice, plan = split_documents(text)
+    assert plan.forwarded_by == notice.id
+    assert (notice.jurisdiction, plan.jurisdiction) == ("某某市", "某某市")
