@@ -332,13 +332,13 @@ def resolve_agency(conn: sqlite3.Connection, name: str, city: str | None, canoni
         placed = _known(conn, [place + name for place in places if city_matches(place, city)])
         if placed:
             return placed
-    known: set[str] = set()
-    names: dict[str, set[str]] = {}
-    for written_as, canonical_name in conn.execute("SELECT DISTINCT written, canonical FROM agency_names"):
-        names.setdefault(canonical_name, set()).add(written_as or "")
-    for canonical_name in _in_city(conn, names, city):
-        known.add(canonical_name)
-        known.update(n for n in names[canonical_name] if n)
+    agencies = conn.execute("SELECT canonical, jurisdiction FROM agencies")
+    in_city = [n for n, place in agencies if city_matches(place, city)]
+    known = set(in_city)
+    for start in range(0, len(in_city), 500):  # and every way they were written, read by the canonical-name index
+        chunk = in_city[start : start + 500]
+        rows = conn.execute(f"SELECT DISTINCT written FROM agency_names WHERE canonical IN ({_marks(chunk)})", chunk)
+        known.update(r[0] for r in rows if r[0])
     close = difflib.get_close_matches(name, sorted(known), n=5, cutoff=0.4)
     where = f" in {city}" if city else ""
     hint = f"; did you mean: {'、'.join(close)}" if close else "; check the name, or leave out --city"
