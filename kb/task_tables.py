@@ -186,13 +186,17 @@ def _match_expression(words: list[str]) -> str | None:
     return " AND ".join('"' + g.replace('"', '""') + '"' for g in sorted(grams))
 
 
-def _documents_with(conn: sqlite3.Connection, words: list[str]) -> dict[str, Doc]:
-    """The documents whose source text holds every word, with that text."""
+def _documents_with(conn: sqlite3.Connection, words: list[str], city: str | None) -> dict[str, Doc]:
+    """The documents (of ``city``) whose source text holds every word, with that text."""
     sql = (
         "SELECT d.id, d.title, d.jurisdiction, s.text FROM sources s JOIN documents d ON d.source_path = s.path "
         "WHERE " + " AND ".join("instr(s.text, ?) > 0" for _ in words)
     )
     args: list[Any] = list(words)
+    stem = re.sub(r"(省|市|自治区|特别行政区)$", "", city.strip()) if city else ""
+    if stem:  # the same test as city_matches, before any text is read
+        sql += " AND substr(d.jurisdiction, 1, ?) = ?"
+        args += [len(stem), stem]
     expression = _match_expression(words)
     if expression is not None:
         sql += " AND s.rowid IN (SELECT rowid FROM source_words WHERE source_words MATCH ?)"
@@ -205,7 +209,7 @@ def find_tasks(conn: sqlite3.Connection, query: str, city: str | None) -> tuple[
     words = query.split()
     if not words:
         raise KnowledgeBaseError("give the words to look for, e.g. policykb who 绿色工厂")
-    docs = {k: d for k, d in _documents_with(conn, words).items() if city_matches(d.jurisdiction, city)}
+    docs = {k: d for k, d in _documents_with(conn, words, city).items() if city_matches(d.jurisdiction, city)}
     tasks = Tasks(conn, docs)
     matched = []
     for row in tasks.rows_of(list(docs)):
