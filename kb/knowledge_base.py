@@ -87,7 +87,9 @@ class KnowledgeBase:
             from kb import graphfile
 
             path = self.generation / layout.GRAPH_NAME
-            if not path.exists() and store.graph_deferred(self.conn):  # an add left it to its first reader
+            # An add left graph.json to its first reader, or a later writer pruned this
+            # generation while it was open (its database stays readable): derive it.
+            if not path.exists() and (store.graph_deferred(self.conn) or not self.generation.is_dir()):
                 self._graph = graphfile.derive(path, self.documents())
             else:
                 self._graph = graphfile.load(path)
