@@ -46,6 +46,9 @@ MAX_TITLE_LINES = 4
 RECIPIENTS_LOOKAHEAD = 30  # lines of page furniture and summary a notice's 主送 line may follow its headline by
 HEADLINE_GAP = 8  # lines (page furniture not counted) between a web headline and the same title repeated below it
 FIRST_HEADING = re.compile(r"^(?:一、|第一章|第一条|[（(]一[）)])")
+# A heading numbered in Chinese numerals (三、 （三） 第三条): an excerpt may open at any of them, not only at 一.
+_CN = "一二三四五六七八九十"
+CN_HEADING = re.compile(rf"^(?:[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|第[{_CN}]{{1,3}}[章条])")
 # A grant in a policy's words: an instrument of funding_cues.tsv and an amount or rate.
 GRANT_WORD = re.compile(alternation(kind_words("funding_cues.tsv")["instrument"]))
 
@@ -327,12 +330,11 @@ def _is_provision(line: str) -> bool:
 
 
 def _untitled_document(text: str, lines: list[Line]) -> list[Document]:
-    """A text with no title we recognise is still one document when it has numbered headings (一、二、 / 第一条),
+    """A text with no title we recognise is still one document when it has two numbered headings (一、二、 / 第一条,
+    or an excerpt opening at （三）总体目标 with 二、 below),
     or when it is a bare list of provisions: two or more lines granting money, and no word of a news report."""
     body = [k for k, line in enumerate(lines) if not is_furniture(line.text)]
-    numbered = [
-        k for k in body if FIRST_HEADING.match(lines[k].text) or re.match(r"^(?:二、|第二[章条])", lines[k].text)
-    ]
+    numbered = [k for k in body if CN_HEADING.match(lines[k].text)]
     if len(numbered) < 2:
         provisions = [k for k in body if _is_provision(lines[k].text)]
         news = words_of("structure_cues.tsv", "kind", "news")

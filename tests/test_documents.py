@@ -318,6 +318,19 @@ def test_numbered_text_without_a_recognised_title_is_still_one_document():
     assert text[slice(*doc.span)] == text[: text.index("\n来源")]
 
 
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "（三）发展目标\n到2025年，某某指标达到10家以上。\n二、主要任务\n",
+        "第三条 资金来源\n由县财政安排。\n第四条 申报条件\n",
+    ],
+)
+def test_an_excerpt_opening_at_a_later_numbered_heading_is_still_one_document(opening):
+    text = opening + "抓好落实。"
+    [doc] = split_documents(text)
+    assert doc.title is None and doc.span[0] == 0
+
+
 def test_text_with_one_or_no_numbered_heading_and_no_title_is_no_document():
     assert split_documents("记者获悉，今年将安排资金支持企业。\n一、是加大投入。\n来源：某报") == []
 
