@@ -733,8 +733,11 @@ def test_a_bare_list_of_grant_provisions_is_one_untitled_document_and_its_citati
     assert doc.span[0] == 0
 
 
-def test_grant_lines_in_a_news_report_make_no_document():
-    text = "\n".join(["本报讯 日前，某市出台新政。", *PROVISIONS[3:]])
+@pytest.mark.parametrize(
+    "lead", ["本报讯 日前，某市出台新政。", "近日，某省工信厅等五部门联合印发《某某措施》（以下简称《措施》）。"]
+)
+def test_grant_lines_in_a_news_report_make_no_document(lead):
+    text = "\n".join([lead, *PROVISIONS[3:]])
     assert split_documents(text) == []
 
 
