@@ -332,13 +332,15 @@ def _is_provision(line: str) -> bool:
 def _untitled_document(text: str, lines: list[Line]) -> list[Document]:
     """A text with no title we recognise is still one document when it has two numbered headings (一、二、 / 第一条,
     or an excerpt opening at （三）总体目标 with 二、 below),
-    or when it is a bare list of provisions: two or more lines granting money, and no word of a news report."""
+    or when it is a bare list of provisions: two or more sentences granting money (one numbered item may hold two),
+    and no word of a news report."""
     body = [k for k, line in enumerate(lines) if not is_furniture(line.text)]
     numbered = [k for k in body if CN_HEADING.match(lines[k].text)]
     if len(numbered) < 2:
         provisions = [k for k in body if _is_provision(lines[k].text)]
+        grants = sum(_is_provision(sentence) for k in provisions for sentence in lines[k].text.split("。"))
         news = words_of("structure_cues.tsv", "kind", "news")
-        if len(provisions) < 2 or any(word in lines[k].text for k in body for word in news):
+        if grants < 2 or any(word in lines[k].text for k in body for word in news):
             return []
         numbered = provisions
     furniture_before = [k for k in range(numbered[0]) if is_furniture(lines[k].text)]

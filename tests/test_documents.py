@@ -733,6 +733,12 @@ def test_a_bare_list_of_grant_provisions_is_one_untitled_document_and_its_citati
     assert doc.span[0] == 0
 
 
+def test_one_numbered_provision_holding_two_grants_is_a_bare_list_of_provisions():
+    text = "1、对入库项目给予贴息，最高300万元。对完工项目按新增财力的50%奖补企业。\n2、《某市关于某事的意见》"
+    (doc,) = split_documents(text)
+    assert doc.title is None and doc.span[0] == 0
+
+
 @pytest.mark.parametrize(
     "lead", ["本报讯 日前，某市出台新政。", "近日，某省工信厅等五部门联合印发《某某措施》（以下简称《措施》）。"]
 )
