@@ -365,7 +365,9 @@ def find_funding(text: str, doc: Document) -> list[Funding]:
             led = previous is not None and _leads_in(text, previous, clause[0])
             led = led or (allocated and ALLOCATION_PART.match(text, clause[0]) is not None)
             led = led or _feeds_next(text, clause, clauses[i + 1] if i + 1 < len(clauses) else None)
-            quantities.extend(_quantities(text, clause, next_group, after_rate, led, bool(quantities)))
+            # 给予一定财政贴息，最高300万元: the cap in the next clause bounds a grant its clause left unquantified
+            named = previous is not None and INSTRUMENT.search(text, previous[0], previous[1]) is not None
+            quantities.extend(_quantities(text, clause, next_group, after_rate, led, bool(quantities) or named))
             allocated = allocated or ALLOCATION.search(text, clause[0], clause[1]) is not None
             previous = clause
         if not quantities:

@@ -24,6 +24,8 @@ POSITIVE = [
     ("对投资500万元（含）以上的技改项目，给予一次性最高10万元奖励。", [("奖励", None, 1e5, None, None)]),
     # text copied from a PDF: a space between the number, its multiplier and 元
     ("分别给予 100 万元、30 万元奖励。", [("奖励", None, None, 1e6, None), ("奖励", None, None, 3e5, None)]),
+    # the instrument named without an amount, its cap in the next clause
+    ("对入库项目的银行贷款，给予一定财政贴息，最高300万元。", [("贴息", None, 3e6, None, None)]),
     (
         "对投资2000万元（含）以上的国家示范项目、试点行业项目、其他项目，分别按设备投资的20%、10%、8%给予补助，"
         "单个项目最高补助2000万元；项目开工后，按投资进度给予不超过补助总额50%的拨款。",
