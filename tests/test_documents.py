@@ -149,6 +149,8 @@ def test_effective_dates(body, issued, expected):
         ("工业和信息化部办公厅", "全国"),
         ("某省某市某区人民政府", "某省某市某区"),
         ("关于开展某试点的通知", None),
+        # two offices written together: the place chain ends before 委办公室某市 (no place holds 办公室)
+        ("中共某市委办公室某市人民政府办公室", "某市"),
     ],
 )
 def test_jurisdiction_from_issuer_names(name, place):
@@ -158,6 +160,13 @@ def test_jurisdiction_from_issuer_names(name, place):
 @pytest.mark.parametrize(("number", "place"), [("渝府发〔2021〕13号", "重庆市"), ("国办发〔2020〕1号", "全国")])
 def test_jurisdiction_from_doc_number_prefix(number, place):
     assert place_of_number(number) == place
+
+
+def test_a_publication_note_after_page_words_is_not_part_of_the_title():
+    text = "今日 （此件公开发布）\n某省制造业数字化转型行动方案\n为推进转型，制定本方案。\n一、总体要求\n二、重点任务\n"
+    [doc] = split_documents(text)
+    assert doc.title == "某省制造业数字化转型行动方案"
+    assert doc.jurisdiction == "某省"
 
 
 def test_jurisdiction_from_the_title_when_there_is_no_issuer():
@@ -548,6 +557,7 @@ def test_page_meta_titles_an_untitled_text():
         ("2020-10-21 16:21", True),
         ("首页 > 政策法规 >", True),
         ("返回顶部", True),
+        ("朗读", True),  # a page's read-aloud button above the title
         ("名称: 关于某事的通知 文号:", True),
         ("时间：2024年3月1日上午9时", False),  # a meeting notice's own line
         ("备注：以上任务按季度报送。", False),
