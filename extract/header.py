@@ -52,6 +52,7 @@ ATTACHMENT_NOTE = re.compile(r"^附件\s*[:：\d]")
 NUMBER_BEFORE_TITLE = re.compile(rf"^\s*(?P<number>{DOC_NUMBER.pattern})\s*")
 NUMBER_AFTER_TITLE = re.compile(rf"\s*[（(]\s*(?P<number>{DOC_NUMBER.pattern})\s*[）)]\s*$")
 PLACE = re.compile(r"(?:[\u4e00-\u9fff]{1,7}?(?:自治区|自治州|自治县|省|市|地区|盟|县|区|旗))+")
+PLACE_LINK = re.compile(r"[\u4e00-\u9fff]{1,7}?(?:自治区|自治州|自治县|省|市|地区|盟|县|区|旗)")
 
 
 def normalise(text: str) -> str:
@@ -141,8 +142,11 @@ def _starts_with_any(line: str, words: tuple[str, ...]) -> bool:
 
 
 def is_publish_note(line: str) -> bool:
-    """(此件公开发布) and its kind, which close a signature block."""
-    return _starts_with_any(line, words_of("structure_cues.tsv", "kind", "publish"))
+    """(此件公开发布) and its kind, which close a signature block, also after a web page's words on its line
+    (``今日 (此件公开发布)``): such a line is never part of a title."""
+    words = words_of("structure_cues.tsv", "kind", "publish")
+    folded = unicodedata.normalize("NFKC", line)
+    return _starts_with_any(line, words) or any(f"({unicodedata.normalize('NFKC', w)}" in folded for w in words)
 
 
 def is_org_name(line: str) -> bool:
@@ -235,9 +239,17 @@ def place_of(written: str) -> str | None:
     if _central(name):
         return "全国"
     m = PLACE.match(name)
-    if not m or any(word in m.group(0) for word in words_of("places.tsv", "kind", "not_place")):
+    if not m:
         return None
-    return m.group(0)
+    # a chain of places (浙江省杭州市) ends before a link holding a word no place holds
+    # (中共银川市委办公室银川市人民政府办公室: 银川市, not 银川市委办公室银川市)
+    not_place = words_of("places.tsv", "kind", "not_place")
+    place = ""
+    for link in PLACE_LINK.findall(m.group(0)):
+        if any(word in link for word in not_place):
+            break
+        place += link
+    return place or None
 
 
 def place_of_number(doc_number: str) -> str | None:
