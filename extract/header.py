@@ -32,6 +32,8 @@ DOC_NUMBER = re.compile(
 CITING_FIELD = re.compile(r"^【[^】]{1,8}】\s*《|》\s*[（(][^（()）]{2,20}号[）)]$")
 # Sentence punctuation never found inside a title line.
 SENTENCE_MARKS = re.compile(r"[。，,；;：:！？!?]")
+# The perfective 了 of a report (我市出台了10条支持政策): never in a title (了解 is a word of its own).
+REPORTED = re.compile(r"了(?!解)")
 # Heading numbers at a line start (一、 （一） 1. （1） 第一章 第一条): such a line is never a title.
 NUMBERED = re.compile(
     rf"^(?:[{CN_NUM}]+、|[（(][{CN_NUM}\d]+[）)]|\d{{1,2}}(?:[.．、](?!\d))|第[{CN_NUM}\d]+[章节条编])"
@@ -173,6 +175,7 @@ def is_title_line(line: str) -> bool:
     return (
         2 <= len(line) <= MAX_TITLE_LINE
         and not SENTENCE_MARKS.search(line)
+        and not REPORTED.search(line)
         and not NUMBERED.match(line)
         and not is_date_line(line)
         and doc_number_in(line) is None

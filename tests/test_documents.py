@@ -214,6 +214,13 @@ def test_page_furniture_and_news_are_not_documents():
     assert "来源" not in text[doc.span[0] : doc.span[1]]
 
 
+def test_short_lines_of_a_report_are_no_title_block():
+    text = "\n\n".join(
+        ["在政策新闻通气会上了解到", "为推动工业经济实现倍增", "我市出台了10条支持政策", "对获评企业奖励300万元。"]
+    )
+    assert split_documents(text) == []
+
+
 def test_a_title_like_line_without_any_backing_is_not_a_document():
     text = "\n".join(
         ["某市某局关于某事的通知", "各单位：", "请做好工作。", "某市某局", "2024年2月2日", "来源：某网"]
