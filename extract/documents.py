@@ -518,4 +518,7 @@ def split_documents(text: str) -> list[Document]:
         if notice.jurisdiction is None:  # no issuer named: the notice speaks for the place of the plan it forwards
             places = [d.jurisdiction for d in documents if d.forwarded_by == notice.id and d.jurisdiction]
             notice.jurisdiction = places[0] if places else None
+    for before, doc in zip(documents, documents[1:], strict=False):
+        if doc.jurisdiction is None and doc.title and _names(text, before, doc.title):
+            doc.jurisdiction = before.jurisdiction  # a draft that the announcement before it publishes (征求《…》意见)
     return documents

@@ -169,6 +169,18 @@ def test_a_publication_note_after_page_words_is_not_part_of_the_title():
     assert doc.jurisdiction == "某省"
 
 
+def test_a_draft_published_by_the_announcement_before_it_speaks_for_its_place():
+    text = (
+        "关于加快打造某基地的实施意见（征求意见稿）\n"
+        "我局起草了《关于加快打造某基地的实施意见》（征求意见稿），现向社会公开征求意见。\n"
+        "某市经济和信息化局\n2024年11月1日\n"
+        "关于加快打造某基地的实施意见\n（征求意见稿）\n为推进某基地建设，制定本意见。\n一、总体要求\n二、重点任务\n"
+    )
+    announcement, draft = split_documents(text)
+    assert announcement.jurisdiction == "某市"
+    assert draft.jurisdiction == "某市"
+
+
 def test_jurisdiction_from_the_title_when_there_is_no_issuer():
     [doc] = split_documents("某市关于支持某产业的若干政策措施\n一、加大支持\n给予奖励。")
     assert doc.jurisdiction == "某市"
