@@ -40,6 +40,8 @@ NUMBERED = re.compile(
 )
 # A bracketed period or status after a title: (2020—2022年), （试行）, 》.
 TITLE_TAIL = re.compile(r"(?:[（(][^（）()]{1,20}[）)]|[》”\"])+$")
+# A page's label for one part of a series after the title (…二十条措施之十六): not part of the title.
+SERIES_PART = re.compile(r"之[一二三四五六七八九十百]{1,4}$")
 EFFECTIVE_FROM = re.compile(rf"自\s*(?P<date>{DATE_TEXT})\s*起\s*(?:施行|实施|执行|生效)")
 EFFECTIVE_ON_ISSUE = re.compile(r"自(?:印发|发布|公布)之日起(?:施行|实施|执行|生效)")
 EFFECTIVE_UNTIL = re.compile(
@@ -107,7 +109,7 @@ class DocType:
 
 def doc_type_of(title: str) -> DocType | None:
     """The 文种 a title ends with (``…的通知`` → 通知), ignoring a bracketed period after it."""
-    core = TITLE_TAIL.sub("", title.strip()).strip()
+    core = TITLE_TAIL.sub("", SERIES_PART.sub("", title.strip())).strip()
     for row in sorted(load_table("doc_types.tsv"), key=lambda r: len(r["word"]), reverse=True):
         if core.endswith(row["word"]):
             return DocType(row["word"], row["kind"], row["type"])
@@ -130,7 +132,7 @@ def split_title_line(line: str) -> tuple[str | None, str]:
         number, line = m["number"].strip(), line[: m.start()]
     if line.startswith("《") and line.endswith("》") and line.count("《") == 1:
         line = line[1:-1]
-    return number, line
+    return number, SERIES_PART.sub("", line)
 
 
 def forwards(title: str) -> bool:

@@ -233,6 +233,12 @@ def test_short_lines_of_a_report_are_no_title_block():
     assert split_documents(text) == []
 
 
+def test_a_pages_series_label_after_the_title_is_left_out():
+    text = "某市支持中小企业共渡难关的二十条措施之十六\n（十六）给予项目补助。再给予设备投资额20%的补助。"
+    [doc] = split_documents(text)
+    assert doc.title == "某市支持中小企业共渡难关的二十条措施"
+
+
 def test_a_title_like_line_without_any_backing_is_not_a_document():
     text = "\n".join(
         ["某市某局关于某事的通知", "各单位：", "请做好工作。", "某市某局", "2024年2月2日", "来源：某网"]
