@@ -85,6 +85,16 @@ def _place_pattern() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, names)))
 
 
+def city_matches(jurisdiction: str | None, city: str | None) -> bool:
+    """True when ``city`` (重庆, 重庆市) names ``jurisdiction`` (重庆市); no city matches everything."""
+    if not city:
+        return True
+    if not jurisdiction:
+        return False
+    stem = re.sub(r"(省|市|自治区|特别行政区)$", "", city.strip())
+    return bool(stem) and jurisdiction.startswith(stem)
+
+
 def place_in(text: str) -> str | None:
     """The first place named inside ``text`` (``'人行重庆市分行'`` → ``'重庆市'``), or None."""
     m = _place_pattern().search(text)

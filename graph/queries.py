@@ -8,12 +8,12 @@ needs it, comes from a ``text_of(doc_id) -> str`` the caller passes.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import networkx as nx
 
+from extract.agencies import city_matches
 from graph.build import ROLES
 from model import KnowledgeBaseError
 
@@ -24,16 +24,6 @@ TextOf = Callable[[str], str | None]
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def city_matches(jurisdiction: str | None, city: str | None) -> bool:
-    """True when ``city`` (重庆, 重庆市) names ``jurisdiction`` (重庆市); no city matches everything."""
-    if not city:
-        return True
-    if not jurisdiction:
-        return False
-    stem = re.sub(r"(省|市|自治区|特别行政区)$", "", city.strip())
-    return bool(stem) and jurisdiction.startswith(stem)
 
 
 def _nodes(g: nx.MultiDiGraph, kind: str) -> Iterable[tuple[str, dict[str, Any]]]:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, get_args
 
+from extract.agencies import city_matches
 from model import KnowledgeBaseError, Role
 
 ROLES: tuple[str, ...] = get_args(Role)
@@ -35,16 +36,6 @@ def has_tables(conn: sqlite3.Connection) -> bool:
     except sqlite3.Error:
         return False
     return row is not None and row[0] >= "2"
-
-
-def city_matches(jurisdiction: str | None, city: str | None) -> bool:
-    """True when ``city`` (重庆, 重庆市) names ``jurisdiction`` (重庆市); no city matches everything."""
-    if not city:
-        return True
-    if not jurisdiction:
-        return False
-    stem = re.sub(r"(省|市|自治区|特别行政区)$", "", city.strip())
-    return bool(stem) and jurisdiction.startswith(stem)
 
 
 def _marks(values: Iterable[Any]) -> str:
