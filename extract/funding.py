@@ -47,7 +47,9 @@ PER_NOUN = alternation(CUES["per_noun"])
 PER = re.compile(rf"(?:{alternation(CUES['per_head'])})(?:{PER_NOUN})(?:(?!年|标准)(?:{PER_NOUN}))?(?:每年)?")
 PER_SLASH = re.compile(rf"/({alternation(CUES['per_slash'])})")
 
-RATE_OF_BASIS = re.compile(rf"的(?:{PERCENT.pattern})\s*$")
+# …投资额的10% / …投资额的1%、3% (分别: one rate of the basis for each listed case)
+_ANY_PERCENT = re.sub(r"\(\?P<\w+>", "(?:", PERCENT.pattern)  # the same pattern without its named groups
+RATE_OF_BASIS = re.compile(rf"的(?:{PERCENT.pattern})(?:[、和及](?:{_ANY_PERCENT}))*\s*$")
 LIST_GLUE = re.compile(r"^\s*(?:、|和|及|或|与|,|，)?\s*$")
 # Money: 2000万元, 1000万—3000万元 (a range: its top is the cap), 100万 (no 元 after a multiplier).
 # Text taken from a PDF often holds a space between the number and its unit (给予 100 万元 奖励): GAP allows one.

@@ -125,6 +125,11 @@ POSITIVE = [
         "项目建成投产后按照设备和软件投资额的15%,给予最高800万元支持。",
         [("支持", 15.0, 8e6, None, None)],
     ),
+    # 分别 with a list of rates of one basis closing the clause, one shared cap in the next clause
+    (
+        "对设备投资达到100万元(含)、800万元(含)以上的,分别按照设备投资额的1%、3%,最高给予50万元奖补。",
+        [("奖补", 1.0, 5e5, None, None), ("奖补", 3.0, 5e5, None, None)],
+    ),
 ]
 
 NEGATIVE = [
