@@ -387,11 +387,18 @@ def _untitled_notice(text: str, lines: list[Line], upto: int) -> Document | None
     if start is None:
         return _untitled_announcement(text, lines, upto)
     signature = find_signature(lines[start + 1 : upto])
-    if signature is None:
-        return None
-    end = next(k for k in range(start, upto + 1) if k == upto or lines[k].start >= signature.end)
     meta = read_page_meta(lines[:start])
-    issuers = list(signature.issuers) or _meta_issuers(meta)
+    named = meta.title()
+    kind = doc_type_of(named) if named else None
+    if signature is None:
+        # a page cut before the signature (a login wall, an excerpt) whose labelled fields name the notice
+        # (发文标题: 某市人民政府关于…的通知): the notice runs to the page's furniture
+        if kind is None:
+            return None
+        end, _ = _end_line(lines, start, upto)
+    else:
+        end = next(k for k in range(start, upto + 1) if k == upto or lines[k].start >= signature.end)
+    issuers = (list(signature.issuers) if signature else []) or _meta_issuers(meta)
     recipients = [r.strip() for r in re.split(r"[，,；;]", lines[start].text[:-1]) if r.strip()]
     number_lines = [k for k in range(start) if doc_number_in(lines[k].text)]
     doc_number = meta.doc_number()
@@ -401,16 +408,17 @@ def _untitled_notice(text: str, lines: list[Line], upto: int) -> Document | None
         doc_number = doc_number_in(lines[first].text)
     return Document(
         id=_document_id(text, 0),
-        title=meta.title(),
+        title=named,
         doc_number=doc_number,
         issuers=issuers,
         recipients=recipients,
-        date=signature.date or meta.date(),
+        date=(signature.date if signature else None) or meta.date(),
         effective_from=None,
         effective_until=None,
         jurisdiction=(place_of(issuers[0]) if issuers else None)
-        or (place_of_number(doc_number) if doc_number else None),
-        doc_type=None,
+        or (place_of_number(doc_number) if doc_number else None)
+        or (place_in_title(named) if named else None),
+        doc_type=kind.type if kind else None,
         forwarded_by=None,
         span=(lines[first].start, lines[end - 1].end),
     )

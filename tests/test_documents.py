@@ -810,3 +810,17 @@ def test_a_notice_without_issuer_speaks_for_the_place_of_the_plan_it_forwards():
     notice, plan = split_documents(text)
     assert plan.forwarded_by == notice.id
     assert (notice.jurisdiction, plan.jurisdiction) == ("某某市", "某某市")
+
+
+def test_a_notice_cut_before_its_signature_is_a_document_when_the_page_meta_names_it():
+    meta = "发文标题: 某市人民政府关于支持企业技术改造若干政策的通知\n发文文号: 某政规[2021]3号\n发文时间: 2021-9-10\n"
+    body = "各区人民政府，市人民政府各部门：\n为推动转型升级，特制定如下政策。\n一、支持技改。按投资的8%给予补助。\n"
+    [doc] = split_documents(meta + body)
+    assert (doc.title, doc.doc_number, doc.date) == (
+        "某市人民政府关于支持企业技术改造若干政策的通知",
+        "某政规[2021]3号",
+        "2021-09-10",
+    )
+    assert doc.span[0] == len(meta)
+    # without the page meta naming a notice, an unsigned 主送 line and one item are no document
+    assert split_documents(body) == []
