@@ -58,7 +58,7 @@ def _spans(kb: KnowledgeBase) -> tuple[list[str], int]:
 
 
 def _index(kb: KnowledgeBase) -> tuple[list[str], int]:
-    ix = index.open_index(kb.generation / layout.INDEX_DIR)
+    ix = index.open_index(kb.files.index)
     in_index: Counter[str] = Counter()
     with ix.reader() as reader:
         for stored in reader.all_stored_fields():
@@ -67,7 +67,7 @@ def _index(kb: KnowledgeBase) -> tuple[list[str], int]:
     problems = [f"clause {c} is in the database but not in the search index" for c in sorted(in_db - set(in_index))]
     problems += [f"clause {c} is in the search index but not in the database" for c in sorted(set(in_index) - in_db)]
     problems += [f"clause {c} is in the search index {n} times" for c, n in in_index.items() if n > 1]
-    if not (kb.generation / layout.VOCAB_NAME).is_file():
+    if not kb.files.vocab.is_file():
         problems.append("the query dictionary vocab.txt is missing")
     return problems, len(in_db)
 

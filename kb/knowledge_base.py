@@ -1,8 +1,10 @@
 """Read a knowledge base: the documents, the graph, the source texts, counts, and clause search.
 
-A KnowledgeBase holds one generation open for its whole life, so everything
-it answers comes from one consistent state even while a build publishes a
-newer one.
+A KnowledgeBase holds one generation open for its whole life, and one read
+transaction on its database (a WAL snapshot), so everything it answers comes
+from one consistent state even while a build publishes a newer generation or
+an add changes this one in place. The index, dictionary and graph it opens are
+those the snapshot names (kb.layout.state_files).
 """
 
 from __future__ import annotations
@@ -31,13 +33,15 @@ class KnowledgeBase:
             self.generation = layout.current_generation(root)
             try:
                 self.conn = store.connect(self.generation / layout.DB_NAME, readonly=True)
-                self.conn.execute("SELECT 1 FROM meta").fetchone()
+                self.conn.execute("BEGIN")  # pin this snapshot for the life of the object
+                self.state = store.index_state(self.conn)
                 break
             except (KnowledgeBaseError, sqlite3.Error):
                 if attempt == 2:
                     raise KnowledgeBaseError(
                         f"cannot open the knowledge base at {root}; run `policykb check`, or `policykb build`"
                     ) from None
+        self.files = layout.state_files(self.generation, self.state)
         self._graph: nx.MultiDiGraph | None = None
         self._searcher: Any = None
 
@@ -61,7 +65,7 @@ class KnowledgeBase:
             from kb import index
 
             try:
-                self._searcher = index.open_index(self.generation / layout.INDEX_DIR).searcher()
+                self._searcher = index.open_index(self.files.index).searcher()
             except whoosh_index.IndexError as exc:  # e.g. a segment file lost from the index folder
                 raise KnowledgeBaseError(
                     f"the search index of {self.root} is damaged ({exc}); run `policykb check`, then `policykb build`"
@@ -86,8 +90,8 @@ class KnowledgeBase:
         if self._graph is None:
             from kb import graphfile
 
-            path = self.generation / layout.GRAPH_NAME
-            # An add left graph.json to its first reader, or a later writer pruned this
+            path = self.files.graph
+            # An add left the graph to its first reader, or a later writer pruned this
             # generation while it was open (its database stays readable): derive it.
             if not path.exists() and (store.graph_deferred(self.conn) or not self.generation.is_dir()):
                 self._graph = graphfile.derive(path, self.documents())

@@ -10,13 +10,28 @@ moment leaves the previous generation whole::
       write.lock       held by the one writer (filelock)
       cache/           extraction results by content hash (resumes a stopped build)
       gen-…/           kb.sqlite, index/ (whoosh), graph.json, vocab.txt
+
+A build writes a whole new generation. An ``add`` or ``remove`` changes the
+current generation's database in place, in one SQLite transaction (WAL mode: a
+reader keeps the snapshot it opened), and writes the search index anew as
+``index-<state>/`` whose unchanged whoosh files are hard links to the previous
+folder's (whoosh never rewrites a file it wrote), with ``vocab-<state>.txt``
+beside it. The database names its state (kb.store.index_state) in the same
+transaction, so a reader always opens the index, dictionary and graph of the
+database state it sees; a writer killed before its commit leaves only folders
+no database names, which the next writer prunes::
+
+      gen-…/           kb.sqlite (+ -wal, -shm), index/, vocab.txt, graph.json (the build's state "")
+                       index-<state>/, vocab-<state>.txt, graph-<state>.json (an add's state)
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from model import KnowledgeBaseError
@@ -122,3 +137,94 @@ def prune(root: Path, keep: int = 2) -> None:
             shutil.rmtree(gen, ignore_errors=True)
     for tmp in root.glob(f"{CURRENT}.*.tmp"):
         tmp.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class StateFiles:
+    """The files that go with one database state of a generation."""
+
+    index: Path  # the whoosh folder
+    vocab: Path  # the query dictionary (kb.tokenizer.use_vocabulary)
+    graph: Path  # graph.json, derived on first use after an add (kb.graphfile)
+
+
+def state_files(gen: Path, state: str) -> StateFiles:
+    """Where the index, dictionary and graph of ``state`` live ("" is the state a build wrote)."""
+    if not state:
+        return StateFiles(gen / INDEX_DIR, gen / VOCAB_NAME, gen / GRAPH_NAME)
+    return StateFiles(gen / f"{INDEX_DIR}-{state}", gen / f"vocab-{state}.txt", gen / f"graph-{state}.json")
+
+
+def new_state() -> str:
+    """A name for the state an add or remove is about to write (later states sort higher)."""
+    return str(time.time_ns())
+
+
+def _state_key(state: str) -> int:
+    return int(state) if state else -1
+
+
+_STATE_FILE = re.compile(r"^(?:index|vocab|graph)(?:-(\d+))?(?:\.(?:txt|json|pickle))?$")
+
+
+def prune_states(gen: Path, current: str) -> None:
+    """Delete the files of states a reader can no longer be sent to: all but ``current`` and the one before.
+
+    Called by the writer while it holds the lock, so an index folder written by a
+    writer killed before its database commit (a state no database names) goes too.
+    Deleting an index folder of hard links frees only the files no kept folder shares.
+    """
+    found: dict[str, list[Path]] = {}
+    for path in gen.iterdir():
+        match = _STATE_FILE.match(path.name)
+        if match:
+            found.setdefault(match.group(1) or "", []).append(path)
+    older = [s for s in found if _state_key(s) < _state_key(current)]
+    keep = {current} | ({max(older, key=_state_key)} if older else set())
+    for state, paths in found.items():
+        if state in keep:
+            continue
+        for path in paths:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+def link_folder(old: Path, new: Path) -> set[str]:
+    """Create ``new`` holding hard links to the files of ``old`` (lock files aside); returns the names linked.
+
+    Only for folders whose files are never changed once written (whoosh writes new
+    segment and TOC files and never reopens one for writing), so the new folder
+    costs no copying and ``old`` stays byte for byte as it was.
+    """
+    new.mkdir()
+    linked: set[str] = set()
+    with os.scandir(old) as entries:
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False) and not entry.name.endswith("LOCK"):
+                os.link(entry.path, new / entry.name)
+                linked.add(entry.name)
+    return linked
+
+
+def fsync_new_files(folder: Path, old: set[str]) -> None:
+    """Flush the files of ``folder`` that are not in ``old`` (hard links to files already on disk), and the folder."""
+    for entry in os.scandir(folder):
+        if entry.is_file(follow_symlinks=False) and entry.name not in old:
+            fd = os.open(entry.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    _fsync_dir(folder)
+
+
+def fsync_file(path: Path) -> None:
+    """Flush one new file and the folder entry that names it."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    _fsync_dir(path.parent)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from whoosh import highlight, qparser
 from whoosh import query as q
 
-from kb import index, layout
+from kb import index
 from kb.places import place_key
 from kb.tokenizer import use_vocabulary
 from model import KnowledgeBaseError
@@ -165,7 +165,7 @@ def search(
             f"the query is {len(text)} characters long; search takes at most {MAX_QUERY_CHARS}: "
             "use a few key words, e.g. 贴息 智能工厂"
         )
-    use_vocabulary(kb.generation / layout.VOCAB_NAME)
+    use_vocabulary(kb.files.vocab)
     searcher = kb.searcher()  # opened once per KnowledgeBase: opening reads every segment (tens of ms)
     if not isinstance(searcher.weighting, index.LengthCachedBM25F):
         searcher.weighting = index.LengthCachedBM25F()  # same scores, fewer calls per posting

@@ -175,6 +175,27 @@ def graph_deferred(conn: sqlite3.Connection) -> bool:
     return row is not None and row[0] == "deferred"
 
 
+def index_state(conn: sqlite3.Connection) -> str:
+    """The state whose index folder, dictionary and graph go with this database ("" for a build's; kb.layout)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'state'").fetchone()
+    return row[0] if row else ""
+
+
+def set_index_state(conn: sqlite3.Connection, state: str) -> None:
+    """Name the index state in the writer's transaction, so readers see the facts and their index together."""
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('state', ?)", (state,))
+
+
+def uses_wal(conn: sqlite3.Connection) -> bool:
+    """True when the database is in WAL mode, so it can change in place while readers keep their snapshot."""
+    return str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+
+
+def use_wal(conn: sqlite3.Connection) -> None:
+    """Switch a database no one else has open yet (a new generation) to WAL mode."""
+    conn.execute("PRAGMA journal_mode = WAL")
+
+
 def year_of(date: str | None) -> int | None:
     return int(date[:4]) if date and date[:4].isdigit() else None
 

@@ -1,9 +1,12 @@
 """Change a knowledge base safely: build it anew, add files, remove files.
 
-Every change writes a whole new generation (kb.layout) and publishes it with one
-atomic switch, holding a file lock so there is one writer at a time. Whatever
-happens before the switch — an error, Ctrl-C, SIGKILL, a full disk — readers
-keep the previous generation, whole.
+A build writes a whole new generation (kb.layout) and publishes it with one
+atomic switch. An add or remove changes the current generation in place: its
+database inside one SQLite transaction (WAL mode, so readers keep the snapshot
+they opened) and a new index folder of hard links plus new segments, named by
+the database in that same transaction. One writer at a time holds a file lock.
+Whatever happens before the switch or the commit — an error, Ctrl-C, SIGKILL,
+a full disk — readers keep the previous state, whole.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from kb.ingest import (
     identify,
     over_limit,
 )
-from kb.tokenizer import given_words, use_full_dictionary, write_vocabulary
+from kb.tokenizer import TOTAL_PADDING_WORD, given_words, use_full_dictionary, write_vocabulary
 from model import KnowledgeBaseError
 
 LOCK_WAIT_SECONDS = 3.0
@@ -137,8 +140,10 @@ class _Generation:
         self.writer.commit()  # merges small segments only: optimize=True rewrote the whole index on every add
         if self.fresh:
             graphfile.save(graphfile.build(store.load_documents(self.conn)), self.path / layout.GRAPH_NAME)
+        use_full_dictionary()  # the frequencies of the words
         write_vocabulary(index.vocabulary(self.ix), self.path / layout.VOCAB_NAME)
         counts = store.counts(self.conn)
+        store.use_wal(self.conn)  # later adds change this database in place (_InPlace)
         self.conn.close()
         layout.publish(self.root, self.path)
         return counts
@@ -148,6 +153,107 @@ class _Generation:
             self.writer.cancel()
         self.conn.close()
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _vocabulary_words(path: Path) -> set[str]:
+    """The words of a query dictionary written by kb.tokenizer.write_vocabulary (its padding word aside)."""
+    with open(path, encoding="utf-8") as handle:
+        words = {line.rpartition(" ")[0] for line in handle}
+    words.discard(TOTAL_PADDING_WORD)
+    words.discard("")
+    return words
+
+
+def _new_segment_words(ix: Any, old_files: set[str]) -> set[str]:
+    """The searchable words of the index segments a change wrote (those whose files are not in ``old_files``).
+
+    Read from the new segments only, so the query dictionary grows by what the change
+    added without a pass over every word of the whole index.
+    """
+    old_segments = {name.partition(".")[0] for name in old_files}
+    with ix.reader() as reader:
+        return {
+            word
+            for leaf, _base in reader.leaf_readers()
+            if leaf.segment().segment_id() not in old_segments
+            for name in index.SEARCH_FIELDS
+            for word in leaf.field_terms(name)
+        }
+
+
+class _InPlace(_Generation):
+    """An add or remove made to the current generation: one database transaction and a new index folder.
+
+    The new index folder starts as hard links to the current one's files, so only
+    the segments this change writes cost anything, and the current folder is left
+    exactly as it was for the readers using it. The database names the new folder
+    in the transaction that stores the facts, so a writer stopped at any moment
+    before that commit leaves the knowledge base as it was (plus a folder no
+    database names, pruned by the next writer).
+    """
+
+    def __init__(self, root: Path, gen: Path) -> None:  # not the base's: nothing is copied
+        self.root = root
+        self.path = gen
+        self.fresh = False
+        self.conn = store.connect(gen / layout.DB_NAME)
+        try:
+            self.before = layout.state_files(gen, store.index_state(self.conn))
+            self.state = layout.new_state()
+            self.files = layout.state_files(gen, self.state)
+            self.linked = layout.link_folder(self.before.index, self.files.index)
+            self.ix = index.open_index(self.files.index)
+            self.writer = index.writer(self.ix)
+        except BaseException:
+            self.conn.close()
+            self._remove_new_files()
+            raise
+
+    def finish(self) -> dict[str, int]:
+        """Write the index and dictionary, flush them, then commit the facts and the state naming them."""
+        store.refresh_agencies(self.conn)
+        store.defer_graph(self.conn)  # the graph is derived by its first reader, for this state
+        self.writer.commit()
+        layout.fsync_new_files(self.files.index, self.linked)
+        known = _vocabulary_words(self.before.vocab)
+        words = _new_segment_words(self.ix, self.linked) - known
+        if words:
+            use_full_dictionary()  # the frequencies of the new words
+            write_vocabulary(known | words, self.files.vocab)
+        else:  # e.g. a remove: the words left can only be fewer (a query for a word no clause holds finds nothing)
+            os.link(self.before.vocab, self.files.vocab)
+        layout.fsync_file(self.files.vocab)
+        store.set_index_state(self.conn, self.state)
+        counts = store.counts(self.conn)
+        self.conn.commit()
+        self.conn.close()
+        layout.prune_states(self.path, self.state)  # the state before this one stays for readers that opened it
+        return counts
+
+    def abandon(self) -> None:
+        with contextlib.suppress(Exception):
+            self.writer.cancel()
+        with contextlib.suppress(Exception):
+            self.conn.rollback()
+        self.conn.close()
+        self._remove_new_files()
+
+    def _remove_new_files(self) -> None:
+        files = getattr(self, "files", None)
+        if files is not None:
+            shutil.rmtree(files.index, ignore_errors=True)
+            files.vocab.unlink(missing_ok=True)
+
+
+def _changer(root: Path, base: Path) -> _Generation:
+    """How to change the current generation: in place, or (a database from before WAL mode) by a copy."""
+    with contextlib.closing(store.connect(base / layout.DB_NAME, readonly=True)) as conn:
+        in_place = store.uses_wal(conn)
+        state = store.index_state(conn)
+    if not in_place:
+        return _Generation(root, base=base)
+    layout.prune_states(base, state)  # under the lock: folders of killed writers, states no reader is sent to
+    return _InPlace(root, base)
 
 
 def _counts(generation: Path) -> dict[str, int]:
@@ -284,7 +390,7 @@ def add(root: Path, files: list[Path], limits: Limits, progress: Progress | None
     report = ChangeReport(kb=str(root), skipped=missing)
     with writing(root):
         base = layout.current_generation(root)  # may have moved on while we waited
-        with store.connect(base / layout.DB_NAME, readonly=True) as conn:
+        with contextlib.closing(store.connect(base / layout.DB_NAME, readonly=True)) as conn:
             known = store.source_records(conn)
         items = []
         for item in _identify_all(found, limits, report):
@@ -296,7 +402,7 @@ def add(root: Path, files: list[Path], limits: Limits, progress: Progress | None
             report.counts = _counts(base)
             return report
         use_full_dictionary()
-        gen = _Generation(root, base=base)
+        gen = _changer(root, base)
         try:
             _ingest(gen, items, limits, root, report, progress, replaced={i.path for i in items if i.path in known})
             if not (report.added or report.replaced):
@@ -317,7 +423,7 @@ def remove(root: Path, files: list[Path]) -> ChangeReport:
     layout.current_generation(root)
     with writing(root):
         base = layout.current_generation(root)
-        with store.connect(base / layout.DB_NAME, readonly=True) as conn:
+        with contextlib.closing(store.connect(base / layout.DB_NAME, readonly=True)) as conn:
             known = store.source_records(conn)
         wanted: list[str] = []
         for path in files:
@@ -332,8 +438,7 @@ def remove(root: Path, files: list[Path]) -> ChangeReport:
         if not wanted:
             report.counts = _counts(base)
             return report
-        use_full_dictionary()
-        gen = _Generation(root, base=base)
+        gen = _changer(root, base)  # taking clauses out segments no text
         try:
             for key in wanted:
                 gen.remove_source(key)

@@ -10,7 +10,6 @@ from click.testing import CliRunner
 
 from cli import cli
 from graph.build import build_graph
-from kb import layout
 from kb.check import check_kb
 from kb.knowledge_base import KnowledgeBase
 
@@ -39,7 +38,9 @@ def _edges(g):
 
 
 def test_add_writes_no_graph(added_kb: Path) -> None:
-    assert not (layout.current_generation(added_kb) / layout.GRAPH_NAME).exists()
+    with KnowledgeBase(added_kb) as kb:
+        assert kb.state, "an add changes the generation in place, under a new state"
+        assert not kb.files.graph.exists()
 
 
 def test_first_reader_derives_the_graph_of_all_documents_and_keeps_it(added_kb: Path) -> None:
@@ -47,7 +48,7 @@ def test_first_reader_derives_the_graph_of_all_documents_and_keeps_it(added_kb: 
         g = kb.graph()
         expected = build_graph(kb.documents())
         assert sorted(g.nodes) == sorted(expected.nodes) and _edges(g) == _edges(expected)
-        assert (kb.generation / layout.GRAPH_NAME).is_file()
+        assert kb.files.graph.is_file()
     with KnowledgeBase(added_kb) as kb:
         assert sorted(kb.graph().nodes) == sorted(expected.nodes)
 
