@@ -20,8 +20,8 @@ from extract.agencies import is_collective, name_key, rules
 from model import Role, Span
 
 DATA = Path(__file__).resolve().parent / "data"
-OPENERS = "（(〔【"
-CLOSERS = "）)〕】"
+OPENERS = "（(〔【〈"  # 〈〉 nest inside （） in official texts: 各区人民政府〈含开发区〉
+CLOSERS = "）)〕】〉"
 SPACE = " \t\u3000"
 HAN = re.compile(r"[\u4e00-\u9fff]")  # a unit name has at least one Chinese character
 LEADING_JUNK = re.compile(rf"^[\s{CLOSERS}]+")  # a name never starts with a closing bracket
@@ -167,6 +167,9 @@ def _clean_brackets(name: str) -> tuple[str, Role | None]:
             inner = "，".join(kept) if m.group(0)[0] == "（" else ",".join(kept)
             replacement = m.group(0)[0] + inner + m.group(0)[-1] if kept else ""
             return _clean_brackets(name[: m.start()] + replacement + name[m.end() :])[0], role
+    unclosed = re.search(rf"[{OPENERS}][^{CLOSERS}]*$", name)
+    if unclosed and HAN.search(name[: unclosed.start()]):
+        return name[: unclosed.start()], role  # 各区人民政府〈含开发…: a scope bracket the source cut off
     return name, role
 
 

@@ -78,6 +78,9 @@ R, L, S, IMP = "responsible", "lead", "support", "implement"
         # a note cut off by the source keeps its whole units
         ("(一)推动改造。(责任单位:市财政局、市科技局、市经济信\n", [("市财政局", R), ("市科技局", R)]),
         ("(一)推动改造。(责任单位:市财政局、各区县", [("市财政局", R), ("各区县", R)]),
+        # cut inside a scope bracket (〈〉 nests in （）): the unit before the bracket is whole
+        ("(一)推动改造。(责任单位:市财政局、各区人民政府〈含开发......\n", [("市财政局", R), ("各区人民政府", R)]),
+        ("(一)推动改造。(责任单位:各区人民政府〈含开发区〉、市财政局)", [("各区人民政府", R), ("市财政局", R)]),
         # a note on its own line after the task's paragraphs
         ("(一)推动改造。\n\n开展诊断。\n\n(责任单位:市经济信息委,各区县)\n", [("市经济信息委", R), ("各区县", R)]),
         ("(一)推动改造。\n责任单位：市财政局、市商务委\n", [("市财政局", R), ("市商务委", R)]),
