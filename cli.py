@@ -342,28 +342,60 @@ def _task_line(task: dict[str, Any]) -> str:
     return line
 
 
+TASKS_SHOWN = 3  # = kb.task_tables.TASKS_SHOWN (not imported: a CLI start reads no more than it needs)
+DUTIES_SHOWN = 50  # = kb.task_tables.DUTIES_SHOWN
+
+
+def _hint(text: str, as_json: bool) -> None:
+    """A line under a table telling how to see more (JSON stays JSON: its rows carry their counts)."""
+    if not as_json:
+        click.echo(text)
+
+
 @cli.command()
 @click.argument("query", nargs=-1, required=True)
 @city_option
+@click.option(
+    "--tasks",
+    "shown",
+    type=click.IntRange(min=1),
+    default=TASKS_SHOWN,
+    show_default=True,
+    help="List this many tasks of each unit (the count is always of all).",
+)
+@click.option("--all", "show_all", is_flag=True, help="List every task of each unit (table, --json and --csv).")
 @kb_option
 @output_options
-def who(query: tuple[str, ...], city: str | None, kb_path: Path | None, as_json: bool, csv_path: Path | None) -> None:
+def who(
+    query: tuple[str, ...],
+    city: str | None,
+    shown: int,
+    show_all: bool,
+    kb_path: Path | None,
+    as_json: bool,
+    csv_path: Path | None,
+) -> None:
     """Who is responsible for the tasks about QUERY.
 
-    Lists the units by agency and role, each with its tasks. A task matches
-    when its heading or text holds every word of QUERY.
+    Lists the units by agency and role, each with its number of tasks and the
+    first few of them (--tasks N, or --all). A task matches when its heading
+    or text holds every word of QUERY.
 
     Example: policykb who 绿色工厂 --city 重庆
     """
     from kb.queries import who as who_query
 
     try:
-        rows = who_query(open_kb_or_fail(kb_path), " ".join(query), city)
+        rows = who_query(open_kb_or_fail(kb_path), " ".join(query), city, None if show_all else shown)
     except PolicyKBError as exc:
         _fail(exc)
+    cut = 0
     for row in rows:
-        row["task_count"] = len(row["tasks"])
-        row["shown_tasks"] = "\n".join(_task_line(t) for t in row["tasks"])
+        lines = [_task_line(t) for t in row["tasks"]]
+        if row["task_count"] > len(row["tasks"]):
+            lines.append(f"…等 {row['task_count']} 项")
+            cut += 1
+        row["shown_tasks"] = "\n".join(lines)
     columns = [
         ("agency", "责任单位"),
         ("role_label", "角色"),
@@ -372,6 +404,8 @@ def who(query: tuple[str, ...], city: str | None, kb_path: Path | None, as_json:
         ("as_written", "原文写法"),
     ]
     emit_rows(rows, columns, as_json=as_json, csv_path=csv_path, title=f"“{' '.join(query)}”的责任单位")
+    if cut:
+        _hint(f"{cut} 个单位只列出了前 {shown} 项任务；用 --tasks N 多列几项，或 --all 列出全部。", as_json)
 
 
 @cli.command()
@@ -380,23 +414,39 @@ def who(query: tuple[str, ...], city: str | None, kb_path: Path | None, as_json:
 @click.option(
     "--role", type=click.Choice(sorted(ROLE_CHOICES)), default=None, help="Only this role (牵头/配合/落实/负责)."
 )
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=DUTIES_SHOWN, show_default=True, help="List this many tasks."
+)
+@click.option("--all", "show_all", is_flag=True, help="List every task (table, --json and --csv).")
 @kb_option
 @output_options
 def duties(
-    agency: str, city: str | None, role: str | None, kb_path: Path | None, as_json: bool, csv_path: Path | None
+    agency: str,
+    city: str | None,
+    role: str | None,
+    limit: int,
+    show_all: bool,
+    kb_path: Path | None,
+    as_json: bool,
+    csv_path: Path | None,
 ) -> None:
     """Every task of AGENCY, by role.
 
     AGENCY may be its full name or any way documents write it (市财政局).
+    Lists the first 50 tasks (--limit N, or --all) and says how many there are.
 
     Example: policykb duties 市财政局 --city 青岛
     """
     from kb.queries import duties as duties_query
 
     try:
-        rows = duties_query(open_kb_or_fail(kb_path), agency, city, ROLE_CHOICES.get(role or ""))
+        found = duties_query(
+            open_kb_or_fail(kb_path), agency, city, ROLE_CHOICES.get(role or ""), None if show_all else limit
+        )
     except PolicyKBError as exc:
         _fail(exc)
+    rows = list(found)
+    total = getattr(found, "total", len(rows))
     columns = [
         ("agency", "单位"),
         ("role_label", "角色"),
@@ -405,7 +455,9 @@ def duties(
         ("as_written", "原文写法"),
     ]
     names = "、".join(sorted({row["agency"] for row in rows})) or agency
-    emit_rows(rows, columns, as_json=as_json, csv_path=csv_path, title=f"{names} 的任务（共 {len(rows)} 项）")
+    emit_rows(rows, columns, as_json=as_json, csv_path=csv_path, title=f"{names} 的任务（共 {total} 项）")
+    if total > len(rows):
+        _hint(f"只列出了前 {len(rows)} 项（共 {total} 项）；用 --limit N 多列几项，或 --all 列出全部。", as_json)
 
 
 def _chain_tree(item: dict[str, Any]) -> Any:

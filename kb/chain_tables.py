@@ -164,7 +164,7 @@ def chain(conn: sqlite3.Connection, query: str, city: str | None, canonical: tt.
     except KnowledgeBaseError:
         agencies = []
     if agencies:
-        rows = tt.duties(conn, agencies, city)
+        rows = tt.duties(conn, agencies, city, limit=None)
         order = {row["task"]: (row["title"] or "", (row["span"] or [0])[0]) for row in rows}
         nodes = sorted(order, key=lambda n: order[n])
     else:

@@ -75,31 +75,49 @@ def find_tasks(kb: GraphSource, g: nx.MultiDiGraph, query: str, city: str | None
     return tasks or _searched_tasks(kb, g, query, city)
 
 
-def who(kb: GraphSource, query: str, city: str | None = None) -> list[dict[str, Any]]:
-    """The units responsible for the tasks about ``query`` (see :func:`find_tasks`)."""
+def who(
+    kb: GraphSource, query: str, city: str | None = None, tasks: int | None = task_tables.TASKS_SHOWN
+) -> task_tables.Rows:
+    """The units responsible for the tasks about ``query`` (see :func:`find_tasks`): one row per (agency, role)
+    with ``task_count``, its number of tasks, and ``tasks``, the first ``tasks`` of them in reading order
+    (all when None; the CLI's default is the same)."""
     conn = _tables(kb)
     if conn is not None:
-        tasks, found = task_tables.find_tasks(conn, query, city)
-        if not found:
-            search = getattr(kb, "search", None)
-            hits = search(query, city=city, limit=SEARCH_LIMIT) if search is not None else []
-            tasks, found = task_tables.tasks_at(conn, [(hit.doc_id, hit.span[0]) for hit in hits])
-        return task_tables.who(conn, tasks, found)
+        rows = task_tables.who_matching(conn, query, city, tasks)
+        if rows:
+            return rows
+        search = getattr(kb, "search", None)
+        hits = search(query, city=city, limit=SEARCH_LIMIT) if search is not None else []
+        found = task_tables.tasks_at(conn, [(hit.doc_id, hit.span[0]) for hit in hits])
+        return task_tables.who(conn, *found, shown=tasks)
     from graph import queries as gq
 
     g = kb.graph()
-    return gq.who(g, find_tasks(kb, g, query, city))
+    listed = gq.who(g, find_tasks(kb, g, query, city))
+    for row in listed:
+        row["task_count"] = len(row["tasks"])
+        row["tasks"] = row["tasks"] if tasks is None else row["tasks"][:tasks]
+    return task_tables.Rows(listed)
 
 
-def duties(kb: GraphSource, agency: str, city: str | None = None, role: str | None = None) -> list[dict[str, Any]]:
-    """Every task of ``agency`` (full name or any written form; ``city`` resolves 市X names)."""
+def duties(
+    kb: GraphSource,
+    agency: str,
+    city: str | None = None,
+    role: str | None = None,
+    limit: int | None = task_tables.DUTIES_SHOWN,
+) -> task_tables.Rows:
+    """The tasks of ``agency`` (full name or any written form; ``city`` resolves 市X names): the first ``limit``
+    rows (all when None; the CLI's default is the same), with how many there are in all as ``.total``."""
     conn = _tables(kb)
     if conn is not None:
-        return task_tables.duties(conn, task_tables.resolve_agency(conn, agency, city, canonical_agency), city, role)
+        agencies = task_tables.resolve_agency(conn, agency, city, canonical_agency)
+        return task_tables.duties(conn, agencies, city, role, limit)
     from graph import queries as gq
 
     g = kb.graph()
-    return gq.duties(g, gq.resolve_agency(g, agency, city, canonical_agency), city, role)
+    rows = gq.duties(g, gq.resolve_agency(g, agency, city, canonical_agency), city, role)
+    return task_tables.Rows(rows if limit is None else rows[:limit], total=len(rows))
 
 
 def chain(kb: GraphSource, query: str, city: str | None = None) -> list[dict[str, Any]]:

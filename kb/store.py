@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from extract.agencies import canonical_agency
+from kb import task_index
 from kb.clauses import Clause
 from kb.serialize import document_from_json, document_to_json
 from model import Document, KnowledgeBaseError, SourceText
 
-SCHEMA_VERSION = "2"  # 2: responsibilities, agency_names and source_words, read by kb.task_tables
+SCHEMA_VERSION = "3"  # 2: responsibilities, agency_names (kb.task_tables); 3: kb.task_index's tables
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,16 +71,8 @@ END;
 CREATE TRIGGER IF NOT EXISTS agency_names_removed AFTER DELETE ON agency_names BEGIN
     INSERT OR IGNORE INTO agencies_changed VALUES (old.canonical);
 END;
-CREATE VIRTUAL TABLE IF NOT EXISTS source_words USING fts5(
-    text, content='sources', tokenize='trigram', detail='none'
-);
-CREATE TRIGGER IF NOT EXISTS source_words_insert AFTER INSERT ON sources BEGIN
-    INSERT INTO source_words(rowid, text) VALUES (new.rowid, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS source_words_delete AFTER DELETE ON sources BEGIN
-    INSERT INTO source_words(source_words, rowid, text) VALUES ('delete', old.rowid, old.text);
-END;
 """
+SCHEMA += task_index.SCHEMA
 
 # kind → (Document attribute, field that names the fact)
 FACT_KINDS = {
@@ -245,6 +238,7 @@ def insert_source(
             ],
         )
         conn.executemany("INSERT INTO agency_names VALUES (?, ?, ?, ?, ?)", [(doc.id, *a) for a in agency_rows(doc)])
+        task_index.insert(conn, doc, source.text, record.path, ordinal)
         for kind, (attr, label) in FACT_KINDS.items():
             conn.executemany(
                 "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,11 +1,12 @@
 """``who`` and ``duties`` answered from the store's indexed tables, without loading the graph.
 
 The graph (graph.build) holds the same facts, but loading it takes seconds and
-most of a gigabyte at 10,000 documents. Here every answer is a few indexed
-SQLite reads: ``source_words`` (a trigram index over the source texts) narrows
-a ``who`` query to the documents that hold its words, ``sections`` gives their
-tasks, ``responsibilities`` their units, and ``agency_names`` resolves a name.
-Rows, their order and their fields are those of graph.queries.who/duties.
+most of a gigabyte at 10,000 documents. Here every answer is one or two SQLite
+statements over the tables kb.task_index writes with each document: the
+bigram index finds the sections holding the words, their precomputed units
+(own or inherited) are counted and paged in SQL, and only the rows shown are
+read into Python. ``agency_names`` resolves a name. Rows, their order and
+their fields are those of graph.queries.who/duties, with counts added.
 """
 
 from __future__ import annotations
@@ -19,23 +20,33 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 from extract.agencies import city_matches
+from kb import task_index
 from model import KnowledgeBaseError, Role
 
 ROLES: tuple[str, ...] = get_args(Role)
 ROLE_LABELS = {"lead": "牵头", "support": "配合", "implement": "落实", "responsible": "负责"}
 ROLE_ORDER = {role: n for n, role in enumerate(ROLES)}
-TRIGRAM = 3  # the shortest word the source_words index can look up
+TASKS_SHOWN = 3  # tasks listed per unit of a who answer unless asked for more
+DUTIES_SHOWN = 50  # rows of a duties answer unless asked for more
+ALL = 2**62  # "no limit" where SQL wants a number
 
 Canonical = Callable[[str, str | None], tuple[str, str | None]]
 
 
 def has_tables(conn: sqlite3.Connection) -> bool:
-    """True when the store was built with the query tables (schema 2); older stores are answered from the graph."""
+    """True when the store holds the query tables (schema 3); stores older than schema 2 are answered from the
+    graph. A schema-2 store's tables cannot answer the current queries: it is refused with what to do."""
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except sqlite3.Error:
         return False
-    return row is not None and row[0] >= "2"
+    version = int(row[0]) if row is not None and str(row[0]).isdigit() else 0
+    if version == 2:
+        raise KnowledgeBaseError(
+            "this knowledge base was built by an older policykb and cannot answer who/duties/chain quickly; "
+            "run `policykb build` to rebuild it"
+        )
+    return version >= 3
 
 
 def _marks(values: Iterable[Any]) -> str:
@@ -169,53 +180,60 @@ def _grouped(units: list[tuple[str, str, str | None]]) -> list[tuple[str, str, s
 # --------------------------------------------------------------------------- finding tasks
 
 
-def _match_expression(words: list[str]) -> str | None:
-    """An FTS5 query every document holding all ``words`` matches (their trigrams); None when no word is long enough."""
-    grams = {w[i : i + TRIGRAM] for w in words if len(w) >= TRIGRAM for i in range(len(w) - TRIGRAM + 1)}
-    if not grams:
-        return None
-    return " AND ".join('"' + g.replace('"', '""') + '"' for g in sorted(grams))
+class Rows(list[dict[str, Any]]):
+    """One page of an answer's rows; ``total`` is how many there are in all."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]] = (), total: int | None = None) -> None:
+        super().__init__(rows)
+        self.total = len(self) if total is None else total
 
 
-def _documents_with(conn: sqlite3.Connection, words: list[str], city: str | None) -> dict[str, Doc]:
-    """The documents (of ``city``) whose source text holds every word, with that text."""
+def _city_test(column: str, city: str | None) -> tuple[str, list[Any]]:
+    """An SQL condition on ``column`` (a jurisdiction) that is city_matches(column, city)."""
+    if not city:
+        return "", []
+    stem = re.sub(r"(省|市|自治区|特别行政区)$", "", city.strip())
+    if not stem:
+        return " AND 0", []
+    return f" AND substr({column}, 1, ?) = ?", [len(stem), stem]
+
+
+def _found(query: str, city: str | None) -> tuple[str, list[Any]]:
+    """CTEs ending in ``found``: the innermost sections (of ``city``) whose heading or text holds every word.
+
+    ``task_words`` finds the sections holding every word, in C; a section some of whose
+    sections match too is left out (its innermost matching sections answer).
+    """
+    words = query.split()
+    if not words:
+        raise KnowledgeBaseError("give the words to look for, e.g. policykb who 绿色工厂")
+    expression = task_index.match_expression(words)
+    if expression is None:
+        raise KnowledgeBaseError(f"{query!r} holds no letters or digits to look for; give words, e.g. 绿色工厂")
+    where, args = _city_test("k.jurisdiction", city)
     sql = (
-        "SELECT d.id, d.title, d.jurisdiction, s.text FROM sources s JOIN documents d ON d.source_path = s.path "
-        "WHERE " + " AND ".join("instr(s.text, ?) > 0" for _ in words)
+        "WITH RECURSIVE hit(key) AS (SELECT rowid FROM task_words WHERE task_words MATCH ?), "
+        "matched AS MATERIALIZED (SELECT k.key, k.parent_key, k.doc_id, k.section, k.title, k.start "
+        f"FROM hit JOIN task_keys k ON k.key = hit.key WHERE 1{where}), "
+        "above(key) AS (SELECT parent_key FROM matched UNION SELECT k.parent_key FROM above JOIN task_keys k "
+        "ON k.key = above.key), "
+        "found AS MATERIALIZED (SELECT * FROM matched WHERE key NOT IN (SELECT key FROM above WHERE key IS NOT NULL))"
     )
-    args: list[Any] = list(words)
-    stem = re.sub(r"(省|市|自治区|特别行政区)$", "", city.strip()) if city else ""
-    if stem:  # the same test as city_matches, before any text is read
-        sql += " AND substr(d.jurisdiction, 1, ?) = ?"
-        args += [len(stem), stem]
-    expression = _match_expression(words)
-    if expression is not None:
-        sql += " AND s.rowid IN (SELECT rowid FROM source_words WHERE source_words MATCH ?)"
-        args.append(expression)
-    return {row[0]: Doc(*row) for row in conn.execute(sql, args)}
+    return sql, [expression, *args]
 
 
 def find_tasks(conn: sqlite3.Connection, query: str, city: str | None) -> tuple[Tasks, list[Task]]:
     """Tasks whose heading or text holds every word of ``query``, innermost only, in reading order."""
-    words = query.split()
-    if not words:
-        raise KnowledgeBaseError("give the words to look for, e.g. policykb who 绿色工厂")
-    docs = {k: d for k, d in _documents_with(conn, words, city).items() if city_matches(d.jurisdiction, city)}
-    tasks = Tasks(conn, docs)
-    matched = []
-    for row in tasks.rows_of(list(docs)):
-        text = docs[row[0]].text
-        heading = row[3] or ""
-        body = text[row[6] : row[7]] if text else ""  # words hold no whitespace: none spans heading and body
-        if all(w in heading or w in body for w in words):
-            matched.append(tasks.keep(row))
-    chosen = {t.node: t for t in matched}
-    for task in matched:
-        parent = tasks.parent(task)
-        while parent is not None:
-            chosen.pop(parent.node, None)
-            parent = tasks.parent(parent)
-    return tasks, tasks.sort(chosen.values())
+    sql, args = _found(query, city)
+    rows = conn.execute(
+        f"{sql} SELECT d.id, d.title, d.jurisdiction, NULL, "
+        's.doc_id, s.id, s.number, s.heading, s.level, s.parent, s.start, s."end" '
+        "FROM found f JOIN documents d ON d.id = f.doc_id JOIN sections s ON s.doc_id = f.doc_id AND s.id = f.section "
+        "ORDER BY f.title, f.start, f.doc_id",
+        args,
+    ).fetchall()
+    tasks = Tasks(conn, {row[0]: Doc(*row[:4]) for row in rows})
+    return tasks, [tasks.keep(row[4:]) for row in rows]
 
 
 def tasks_at(conn: sqlite3.Connection, places: list[tuple[str, int]]) -> tuple[Tasks, list[Task]]:
@@ -252,8 +270,43 @@ def agency_jurisdictions(conn: sqlite3.Connection, names: Iterable[str]) -> dict
     return out
 
 
-def who(conn: sqlite3.Connection, tasks: Tasks, found: list[Task]) -> list[dict[str, Any]]:
-    """The units responsible for ``found``, one row per (agency, role), each with its tasks (graph.queries.who)."""
+def _first(tasks: list[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
+    return tasks if limit is None else tasks[:limit]
+
+
+def _sorted_units(conn: sqlite3.Connection, groups: Iterable[dict[str, Any]]) -> Rows:
+    """The rows of a who answer in their order: units with more tasks first, leading before supporting."""
+    groups = list(groups)
+    places = agency_jurisdictions(conn, {row["agency"] for row in groups})
+    per_agency: dict[str, int] = {}
+    first_role: dict[str, int] = {}  # with as many tasks, the units that lead come before those that support
+    for row in groups:
+        row["jurisdiction"] = places[row["agency"]]
+        per_agency[row["agency"]] = per_agency.get(row["agency"], 0) + row["task_count"]
+        first_role[row["agency"]] = min(first_role.get(row["agency"], 99), ROLE_ORDER[row["role"]])
+    return Rows(
+        sorted(
+            groups,
+            key=lambda r: (-per_agency[r["agency"]], first_role[r["agency"]], r["agency"], ROLE_ORDER[r["role"]]),
+        )
+    )
+
+
+def _unit_row(agency: str, role: str) -> dict[str, Any]:
+    return {
+        "agency": agency,
+        "jurisdiction": None,
+        "role": role,
+        "role_label": ROLE_LABELS[role],
+        "as_written": [],
+        "task_count": 0,
+        "tasks": [],
+    }
+
+
+def who(conn: sqlite3.Connection, tasks: Tasks, found: list[Task], shown: int | None = TASKS_SHOWN) -> Rows:
+    """The units responsible for ``found``, one row per (agency, role) with its task count and its first
+    ``shown`` tasks (all when None), as graph.queries.who lists them. For a few tasks (the search's)."""
     tasks.read_units(found)
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     listed: set[tuple[tuple[str, str], str]] = set()
@@ -261,16 +314,7 @@ def who(conn: sqlite3.Connection, tasks: Tasks, found: list[Task]) -> list[dict[
         source, units = tasks.responsible(task)
         for agency, role, written in units:
             key = (agency, role)
-            if key not in groups:
-                groups[key] = {
-                    "agency": agency,
-                    "jurisdiction": None,
-                    "role": role,
-                    "role_label": ROLE_LABELS[role],
-                    "as_written": [],
-                    "tasks": [],
-                }
-            row = groups[key]
+            row = groups.setdefault(key, _unit_row(agency, role))
             if written and written not in row["as_written"]:
                 row["as_written"].append(written)
             if (key, task.node) not in listed:  # a unit named twice for one task lists the task once
@@ -278,17 +322,70 @@ def who(conn: sqlite3.Connection, tasks: Tasks, found: list[Task]) -> list[dict[
                 info = tasks.info(task)
                 info["inherited_from"] = None if source is task else source.label()
                 row["tasks"].append(info)
-    places = agency_jurisdictions(conn, {row["agency"] for row in groups.values()})
-    per_agency: dict[str, int] = {}
-    first_role: dict[str, int] = {}  # with as many tasks, the units that lead come before those that support
     for row in groups.values():
-        row["jurisdiction"] = places[row["agency"]]
-        per_agency[row["agency"]] = per_agency.get(row["agency"], 0) + len(row["tasks"])
-        first_role[row["agency"]] = min(first_role.get(row["agency"], 99), ROLE_ORDER[row["role"]])
-    return sorted(
-        groups.values(),
-        key=lambda r: (-per_agency[r["agency"]], first_role[r["agency"]], r["agency"], ROLE_ORDER[r["role"]]),
-    )
+        row["task_count"] = len(row["tasks"])
+        row["tasks"] = _first(row["tasks"], shown)
+    return _sorted_units(conn, groups.values())
+
+
+_WRITTEN_ORDER = (  # the first task (reading order) and unit position a written form appears at, as one string
+    "coalesce(title, '') || char(1) || printf('%012d', start) || char(1) || doc_id || char(1) "
+    "|| printf('%06d', ordinal)"
+)
+
+
+def who_matching(conn: sqlite3.Connection, query: str, city: str | None, shown: int | None = TASKS_SHOWN) -> Rows:
+    """:func:`who` of the tasks :func:`find_tasks` finds, counted and paged by SQLite: only the tasks shown
+    are read into Python, however many match."""
+    sql, args = _found(query, city)
+    rows = conn.execute(
+        f"{sql}, units AS MATERIALIZED (SELECT u.agency, u.role, u.as_written, u.ordinal, u.source_key, "
+        "f.key, f.title, f.start, f.doc_id FROM found f JOIN task_units u ON u.key = f.key), "
+        "ranked AS (SELECT agency, role, key, source_key, row_number() OVER w AS n, "
+        "count(*) OVER (PARTITION BY agency, role) AS total FROM (SELECT agency, role, key, title, start, doc_id, "
+        "source_key FROM units GROUP BY agency, role, key) WINDOW w AS (PARTITION BY agency, role "
+        "ORDER BY title, start, doc_id)) "
+        "SELECT 0, agency, role, total, n, key, source_key FROM ranked WHERE n <= ? UNION ALL "
+        f"SELECT 1, agency, role, NULL, min({_WRITTEN_ORDER}), NULL, as_written FROM units "
+        "WHERE as_written != '' GROUP BY agency, role, as_written",
+        [*args, ALL if shown is None else shown],
+    ).fetchall()
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    picked: list[tuple[Any, ...]] = []
+    written: list[tuple[Any, ...]] = []
+    for kind, agency, role, total, order, key, extra in rows:
+        if role not in ROLE_LABELS:
+            continue
+        row = groups.setdefault((agency, role), _unit_row(agency, role))
+        if kind == 0:
+            row["task_count"] = total
+            picked.append((agency, role, order, key, extra))
+        else:
+            written.append((agency, role, order, extra))
+    for agency, role, _, text in sorted(written, key=lambda w: w[2]):
+        groups[(agency, role)]["as_written"].append(text)
+    info = _task_infos(conn, {k for _, _, _, key, source in picked for k in (key, source) if k is not None})
+    for agency, role, _, key, source in sorted(picked, key=lambda p: p[2]):
+        task = dict(info[key][1])
+        task["inherited_from"] = info[source][0].label() if source is not None else None
+        groups[(agency, role)]["tasks"].append(task)
+    return _sorted_units(conn, (row for row in groups.values() if row["task_count"]))
+
+
+def _task_infos(conn: sqlite3.Connection, keys: set[int]) -> dict[int, tuple[Task, dict[str, Any]]]:
+    """Each task key's Task and its fields in an answer, read in one query."""
+    rows = conn.execute(
+        "SELECT k.key, d.id, d.title, d.jurisdiction, k.section, s.number, s.heading, s.level, s.parent, s.start, "
+        's."end" FROM json_each(?) j JOIN task_keys k ON k.key = j.value JOIN documents d ON d.id = k.doc_id '
+        "JOIN sections s ON s.doc_id = k.doc_id AND s.id = k.section",
+        (json.dumps(sorted(keys)),),
+    ).fetchall()
+    tasks = Tasks(conn, {doc_id: Doc(doc_id, title, place, None) for _, doc_id, title, place, *_ in rows})
+    out = {}
+    for key, doc_id, _, _, *section in rows:
+        task = Task(doc_id, *section)
+        out[key] = (task, tasks.info(task))
+    return out
 
 
 # --------------------------------------------------------------------------- duties
@@ -341,28 +438,39 @@ def resolve_agency(conn: sqlite3.Connection, name: str, city: str | None, canoni
 
 
 def duties(
-    conn: sqlite3.Connection, agencies: list[str], city: str | None = None, role: str | None = None
-) -> list[dict[str, Any]]:
-    """Every task the agencies are named for, one row per (agency, role, task), in reading order."""
-    sql = (
-        'SELECT r.agency, r.role, r.as_written, r.start, r."end", d.id, d.title, d.jurisdiction, r.section, '
-        's.id, s.number, s.heading, s.level, s.parent, s.start, s."end", '
-        "CASE WHEN s.id IS NULL THEN json_extract(d.data, '$.span') END "
-        "FROM responsibilities r JOIN documents d ON d.id = r.doc_id "
-        "LEFT JOIN sections s ON s.doc_id = r.doc_id AND s.id = r.section "
-        f"WHERE r.agency IN ({_marks(agencies)})"
-    )
+    conn: sqlite3.Connection,
+    agencies: list[str],
+    city: str | None = None,
+    role: str | None = None,
+    limit: int | None = DUTIES_SHOWN,
+) -> Rows:
+    """The tasks the agencies are named for, one row per (agency, role, task), in reading order: the first
+    ``limit`` (all when None), with how many there are in all (``Rows.total``).
+
+    ``duty_rows`` is indexed in answer order, so a page is read in order and a count is an index scan.
+    """
+    where = f"r.agency IN ({_marks(agencies)})"
     args: list[Any] = list(agencies)
     if role:
-        sql += " AND r.role = ?"
-        args.append(role)
-    rows = []
-    for agency, relation, written, u_start, u_end, doc_id, title, place, section, *task, doc_span in conn.execute(
-        sql + " ORDER BY r.agency, d.source_path, d.ordinal, r.ordinal", args
+        where += " AND r.role_rank = ?"
+        args.append(ROLE_ORDER.get(role, -1))
+    place, place_args = _city_test("r.jurisdiction", city)
+    where += place
+    args += place_args
+    total = conn.execute(f"SELECT count(*) FROM duty_rows r WHERE {where}", args).fetchone()[0]
+    sql = (
+        'SELECT r.agency, r.role, r.as_written, r.start, r."end", d.id, d.title, d.jurisdiction, '
+        "d.data ->> '$.span', "
+        's.id, s.number, s.heading, s.level, s.parent, s.start, s."end", r.section '
+        "FROM duty_rows r JOIN documents d ON d.id = r.doc_id "
+        f"LEFT JOIN sections s ON s.doc_id = r.doc_id AND s.id = r.section WHERE {where} "
+        "ORDER BY r.role_rank, r.sort_title, r.sort_start, r.agency, r.source_path, r.doc_ordinal, r.ordinal LIMIT ?"
+    )
+    rows = Rows(total=total)
+    for agency, relation, written, u_start, u_end, doc_id, title, place_, doc_span, *task, section in conn.execute(
+        sql, [*args, -1 if limit is None else limit]
     ):
-        if relation not in ROLE_LABELS or not city_matches(place, city):
-            continue
-        info: dict[str, Any] = {"doc_id": doc_id, "title": title, "jurisdiction": place}
+        info: dict[str, Any] = {"doc_id": doc_id, "title": title, "jurisdiction": place_}
         if task[0] is not None:
             t = Task(doc_id, *task)
             info.update(task=t.node, section=t.label(), heading=t.heading, span=[t.start, t.end])
@@ -387,12 +495,4 @@ def duties(
                 "span": info["span"],
             }
         )
-    rows.sort(key=lambda r: (ROLE_ORDER[r["role"]], r["title"] or "", (r["span"] or [0])[0], r["agency"]))
-    seen: set[tuple[str, str, str]] = set()
-    unique = []
-    for row in rows:
-        key = (row["agency"], row["role"], row["task"])
-        if key not in seen:
-            seen.add(key)
-            unique.append(row)
-    return unique
+    return rows

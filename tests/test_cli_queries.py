@@ -39,7 +39,7 @@ def run_json(kb_dir, *args):
 
 
 def test_who_green_factory_in_chongqing_names_the_economy_commission(kb_dir):
-    rows = run_json(kb_dir, "who", "绿色工厂", "--city", "重庆")
+    rows = run_json(kb_dir, "who", "绿色工厂", "--city", "重庆", "--all")
     tasks = [t for r in rows if r["agency"] == "重庆市经济和信息化委员会" for t in r["tasks"]]
     plan_tasks = [t for t in tasks if "2025年行动方案" in (t["title"] or "")]
     assert any("绿色" in t["section"] for t in plan_tasks), tasks
@@ -59,6 +59,23 @@ def test_who_csv_lists_each_units_tasks_even_with_json(kb_dir, tmp_path):
         table = list(csv.reader(handle))
     assert table[0] == ["责任单位", "角色", "任务数", "任务（文件·章节）", "原文写法"]
     assert any("2025年行动方案" in cell for row in table[1:] for cell in row)
+
+
+@pytest.mark.parametrize(("options", "listed"), [((), 3), (("--tasks", "1"), 1), (("--all",), None)])
+def test_who_lists_the_first_tasks_of_each_unit_and_counts_them_all(kb_dir, options, listed):
+    rows = run_json(kb_dir, "who", "绿色工厂", *options)
+    whole = run_json(kb_dir, "who", "绿色工厂", "--all")
+    assert [(r["agency"], r["role"], r["task_count"]) for r in rows] == [
+        (r["agency"], r["role"], len(r["tasks"])) for r in whole
+    ]
+    assert [r["tasks"] for r in rows] == [r["tasks"][:listed] for r in whole]
+    assert max(r["task_count"] for r in rows) > 3  # the cut is tried
+
+
+def test_who_table_says_how_many_tasks_and_how_to_see_them_all(kb_dir):
+    out = run(kb_dir, "who", "绿色工厂", "--tasks", "1")
+    assert "…等" in out and "--all" in out
+    assert "--all" not in run(kb_dir, "who", "绿色工厂", "--all")
 
 
 def test_who_falls_back_to_search_when_no_task_holds_the_exact_words(kb_dir):
@@ -87,6 +104,18 @@ def test_duties_by_written_form_in_chongqing(kb_dir):
     rows = run_json(kb_dir, "duties", "市经济信息委", "--city", "重庆", "--role", "responsible")
     assert rows and {r["agency"] for r in rows} == {"重庆市经济和信息化委员会"}
     assert {r["role"] for r in rows} == {"responsible"}
+
+
+@pytest.mark.parametrize("options", [(), ("--limit", "2"), ("--all",)])
+def test_duties_lists_a_page_and_says_how_many_there_are(kb_dir, options):
+    whole = run_json(kb_dir, "duties", "市财政局", "--all")
+    assert len(whole) > 2
+    rows = run_json(kb_dir, "duties", "市财政局", *options)
+    shown = 2 if options and options[0] == "--limit" else None
+    assert rows == whole[:shown]
+    out = run(kb_dir, "duties", "市财政局", *options)
+    assert f"共 {len(whole)} 项" in out
+    assert ("--all" in out) == (shown is not None)
 
 
 def test_duties_of_an_unknown_agency_suggests_names(kb_dir):

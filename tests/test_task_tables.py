@@ -34,7 +34,16 @@ def test_who_from_tables_is_who_from_the_graph(kb, query, city):
     expected_tasks = gq.find_tasks(g, query, city, kb.source_text)
     tasks, found = task_tables.find_tasks(kb.conn, query, city)
     assert [t.node for t in found] == expected_tasks
-    assert task_tables.who(kb.conn, tasks, found) == gq.who(g, expected_tasks)
+    for shown in (None, 1, 3):
+        expected = _counted(gq.who(g, expected_tasks), shown)
+        assert task_tables.who(kb.conn, tasks, found, shown) == expected
+        if found:
+            assert task_tables.who_matching(kb.conn, query, city, shown) == expected
+
+
+def _counted(rows, shown):
+    """graph.queries.who's rows as the tables give them: with task_count, and the first ``shown`` tasks."""
+    return [{**row, "task_count": len(row["tasks"]), "tasks": row["tasks"][:shown]} for row in rows]
 
 
 @pytest.mark.parametrize("city", [None, "重庆", "青岛"])
@@ -46,11 +55,17 @@ def test_duties_from_tables_are_duties_from_the_graph(kb, name, city, role):
     def from_graph():
         return gq.duties(g, gq.resolve_agency(g, name, city, canonical_agency), city, role)
 
-    def from_tables():
+    def from_tables(limit):
         agencies = task_tables.resolve_agency(kb.conn, name, city, canonical_agency)
-        return task_tables.duties(kb.conn, agencies, city, role)
+        return task_tables.duties(kb.conn, agencies, city, role, limit)
 
-    assert _graph_answer(from_tables) == _graph_answer(from_graph)
+    expected = _graph_answer(from_graph)
+    assert _graph_answer(from_tables, None) == expected
+    page = _graph_answer(from_tables, 5)
+    if isinstance(expected, list):
+        assert page == expected[:5] and page.total == len(expected)
+    else:
+        assert page == expected
 
 
 @pytest.mark.parametrize(

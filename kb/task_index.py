@@ -1,0 +1,180 @@
+"""The tables ``who`` and ``duties`` read, written beside each document when it is stored.
+
+A question must not read documents' texts or walk their sections in Python:
+at 10,000 documents that took seconds. So each document leaves, at build or
+add time, rows that answer it with a few indexed reads done in C by SQLite:
+
+- ``task_keys``: one row per section (its parent, and the title, place and
+  offset that order and filter answers);
+- ``task_words``: each section's heading and text as overlapping character
+  bigrams in an FTS5 table, so a word of any length is an exact phrase query
+  (trigrams would miss 2-character words such as 技改 or 补助);
+- ``task_units``: each section's units, its own or, when it names none, those
+  of its nearest enclosing section that does (``source_key`` says which);
+- ``duty_rows``: each (unit, role, task) once, with the keys a ``duties``
+  answer is sorted by, indexed in that order so a page is read, not sorted.
+
+``task_words`` is contentless (storing the bigram text would double the
+database): a deleted section's words stay behind, but its ``task_keys`` row
+goes (cascade) and keys are never reused, so a query joining the two never
+sees it; a ``policykb build`` writes the index anew.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+import sqlite3
+from collections.abc import Iterable
+from typing import get_args
+
+from model import Document, Role
+
+ROLE_RANK = {role: n for n, role in enumerate(get_args(Role))}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS task_keys (
+    key INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, section TEXT NOT NULL,
+    parent_key INTEGER, title TEXT NOT NULL, jurisdiction TEXT, start INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS task_keys_doc ON task_keys(doc_id, section);
+CREATE VIRTUAL TABLE IF NOT EXISTS task_words USING fts5(
+    words, content='', tokenize='unicode61', detail='full', columnsize=0
+);
+CREATE TABLE IF NOT EXISTS task_units (
+    key INTEGER NOT NULL REFERENCES task_keys(key) ON DELETE CASCADE, ordinal INTEGER NOT NULL,
+    agency TEXT NOT NULL, role TEXT NOT NULL, as_written TEXT, source_key INTEGER
+);
+CREATE INDEX IF NOT EXISTS task_units_key ON task_units(key);
+CREATE TABLE IF NOT EXISTS duty_rows (
+    agency TEXT NOT NULL, role_rank INTEGER NOT NULL, role TEXT NOT NULL,
+    sort_title TEXT NOT NULL, sort_start INTEGER NOT NULL, source_path TEXT NOT NULL, doc_ordinal INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL, jurisdiction TEXT,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, section TEXT,
+    as_written TEXT, start INTEGER, "end" INTEGER
+);
+CREATE INDEX IF NOT EXISTS duty_rows_order ON duty_rows(
+    agency, role_rank, sort_title, sort_start, source_path, doc_ordinal, ordinal, jurisdiction
+);
+CREATE INDEX IF NOT EXISTS duty_rows_doc ON duty_rows(doc_id);
+"""
+
+_RUN = re.compile(r"[^\W_]+")  # the characters FTS5's unicode61 tokenizer keeps in a token (letters, digits)
+
+
+def bigrams(text: str) -> str:
+    """``text`` as the tokens ``task_words`` holds: each run of letters and digits as its overlapping
+    bigrams, then its last character alone (so a 1-character word is a prefix query)."""
+    out: list[str] = []
+    for run in _RUN.findall(text):
+        if len(run) > 1:
+            out.append(" ".join(map(operator.add, run, run[1:])))
+        out.append(run[-1])
+    return " ".join(out)
+
+
+def match_expression(words: Iterable[str]) -> str | None:
+    """The FTS5 query a section holding every word matches: each word an exact phrase of its bigrams.
+
+    A word holding punctuation asks for each of its runs; a 1-character run for any bigram starting
+    with it. None when no word holds a letter or digit.
+    """
+    parts = []
+    for word in words:
+        for run in _RUN.findall(word):
+            phrase = " ".join(map(operator.add, run, run[1:])) if len(run) > 1 else run
+            parts.append(f'"{phrase}"' + ("*" if len(run) == 1 else ""))
+    return " AND ".join(parts) or None
+
+
+def insert(conn: sqlite3.Connection, doc: Document, text: str, source_path: str, doc_ordinal: int) -> None:
+    """Write the query rows of one stored document (the caller commits)."""
+    title = doc.title or ""
+    keys: dict[str, int] = {}
+    later: list[tuple[str, int]] = []  # sections listed before their parent: linked once every key is known
+    for section in doc.sections:
+        parent = keys.get(section.parent) if section.parent else None
+        cursor = conn.execute(
+            "INSERT INTO task_keys (doc_id, section, parent_key, title, jurisdiction, start) VALUES (?, ?, ?, ?, ?, ?)",
+            (doc.id, section.id, parent, title, doc.jurisdiction, section.span[0]),
+        )
+        key = cursor.lastrowid
+        assert key is not None
+        keys[section.id] = key
+        if section.parent and parent is None:
+            later.append((section.parent, key))
+        body = text[section.span[0] : section.span[1]]
+        conn.execute(
+            "INSERT INTO task_words (rowid, words) VALUES (?, ?)", (key, bigrams(f"{section.heading}\n{body}"))
+        )
+    conn.executemany("UPDATE task_keys SET parent_key = ? WHERE key = ?", [(keys[p], k) for p, k in later if p in keys])
+    conn.executemany("INSERT INTO task_units VALUES (?, ?, ?, ?, ?, ?)", _unit_rows(doc, keys))
+    conn.executemany(
+        "INSERT INTO duty_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _duty_rows(doc, source_path, doc_ordinal),
+    )
+
+
+def _unit_rows(doc: Document, keys: dict[str, int]) -> list[tuple[object, ...]]:
+    """Each section's units, own or inherited from its nearest enclosing section that names some.
+
+    Units come by first mention of each agency, then in mention order (the graph's edge order).
+    """
+    own: dict[str, list[tuple[str, str, str | None]]] = {}
+    for r in doc.responsibilities:
+        if r.section:
+            own.setdefault(r.section, []).append((r.agency, r.role, r.as_written))
+    parents = {s.id: s.parent for s in doc.sections}
+    rows: list[tuple[object, ...]] = []
+    for section in doc.sections:
+        source: str | None = section.id
+        while source is not None and source not in own:
+            source = parents.get(source)
+        if source is None:
+            continue
+        units = own[source]
+        first: dict[str, int] = {}
+        for n, (agency, _, _) in enumerate(units):
+            first.setdefault(agency, n)
+        ordered = sorted(units, key=lambda u: first[u[0]])
+        inherited = None if source == section.id else keys.get(source)
+        key = keys[section.id]
+        rows += [(key, n, agency, role, written, inherited) for n, (agency, role, written) in enumerate(ordered)]
+    return rows
+
+
+def _duty_rows(doc: Document, source_path: str, doc_ordinal: int) -> list[tuple[object, ...]]:
+    """Each (unit, role, section) of the document once (its first mention), with the keys duties sorts by."""
+    sections = {s.id: s for s in doc.sections}
+    seen: set[tuple[str, str, str | None]] = set()
+    rows: list[tuple[object, ...]] = []
+    for n, r in enumerate(doc.responsibilities):
+        if r.role not in ROLE_RANK or (r.agency, r.role, r.section) in seen:
+            continue
+        seen.add((r.agency, r.role, r.section))
+        if r.section is None:
+            title, start = doc.title or "", doc.span[0] if doc.span else 0
+        elif r.section in sections:
+            title, start = doc.title or "", sections[r.section].span[0]
+        else:  # a section the document does not have: the graph keeps a bare task node, with no title
+            title, start = "", 0
+        rows.append(
+            (
+                r.agency,
+                ROLE_RANK[r.role],
+                r.role,
+                title,
+                start,
+                source_path,
+                doc_ordinal,
+                n,
+                doc.jurisdiction,
+                doc.id,
+                r.section,
+                r.as_written,
+                r.span[0],
+                r.span[1],
+            )
+        )
+    return rows
