@@ -352,7 +352,7 @@ def _untitled_document(text: str, lines: list[Line]) -> list[Document]:
     title = title or meta.title()
     issuers = list(signature.issuers) if signature else _meta_issuers(meta)
     date = (signature.date if signature else None) or meta.date()
-    effective_from, effective_until = effective_dates(text[span[0] : span[1]], date)
+    effective_from, effective_until = _or_meta(effective_dates(text[span[0] : span[1]], date), meta)
     kind = doc_type_of(title) if title else None
     return [
         Document(
@@ -370,6 +370,12 @@ def _untitled_document(text: str, lines: list[Line]) -> list[Document]:
             span=span,
         )
     ]
+
+
+def _or_meta(dates: tuple[str | None, str | None], meta: PageMeta) -> tuple[str | None, str | None]:
+    """Dates of effect the text states, else those the page meta prints (实施时间 / 失效时间)."""
+    printed = meta.effective()
+    return dates[0] or printed[0], dates[1] or printed[1]
 
 
 def _names(text: str, notice: Document, title: str) -> bool:
@@ -413,8 +419,8 @@ def _untitled_notice(text: str, lines: list[Line], upto: int) -> Document | None
         issuers=issuers,
         recipients=recipients,
         date=(signature.date if signature else None) or meta.date(),
-        effective_from=None,
-        effective_until=None,
+        effective_from=meta.effective()[0],
+        effective_until=meta.effective()[1],
         jurisdiction=(place_of(issuers[0]) if issuers else None)
         or (place_of_number(doc_number) if doc_number else None)
         or (place_in_title(named) if named else None),
@@ -506,6 +512,8 @@ def split_documents(text: str) -> list[Document]:
             jurisdiction = parent.jurisdiction
         issued = date or (parent.date if parent else None)
         effective_from, effective_until = effective_dates(text[start_offset:end_offset], issued)
+        if parent is None:
+            effective_from, effective_until = _or_meta((effective_from, effective_until), meta)
         documents.append(
             Document(
                 id=_document_id(text, len(documents)),

@@ -51,7 +51,14 @@ class PageMeta:
         return value if value and re.search(r"\d", value) and "号" in value and len(value) <= 30 else None
 
     def date(self) -> str | None:
-        value = self.values.get("date")
+        return self._iso("date")
+
+    def effective(self) -> tuple[str | None, str | None]:
+        """(effective_from, effective_until) printed as 实施时间 / 失效时间."""
+        return self._iso("effective_from"), self._iso("effective_until")
+
+    def _iso(self, kind: str) -> str | None:
+        value = self.values.get(kind)
         m = ISO_DATE.search(value or "")
         if not m:
             return None

@@ -813,7 +813,10 @@ def test_a_notice_without_issuer_speaks_for_the_place_of_the_plan_it_forwards():
 
 
 def test_a_notice_cut_before_its_signature_is_a_document_when_the_page_meta_names_it():
-    meta = "发文标题: 某市人民政府关于支持企业技术改造若干政策的通知\n发文文号: 某政规[2021]3号\n发文时间: 2021-9-10\n"
+    meta = (
+        "发文标题: 某市人民政府关于支持企业技术改造若干政策的通知\n发文文号: 某政规[2021]3号\n发文时间: 2021-9-10\n"
+        "实施时间: 2021-10-10\n失效时间: 2026-9-9\n"
+    )
     body = "各区人民政府，市人民政府各部门：\n为推动转型升级，特制定如下政策。\n一、支持技改。按投资的8%给予补助。\n"
     [doc] = split_documents(meta + body)
     assert (doc.title, doc.doc_number, doc.date) == (
@@ -822,5 +825,6 @@ def test_a_notice_cut_before_its_signature_is_a_document_when_the_page_meta_name
         "2021-09-10",
     )
     assert doc.span[0] == len(meta)
+    assert (doc.effective_from, doc.effective_until) == ("2021-10-10", "2026-09-09")  # the page's dates of effect
     # without the page meta naming a notice, an unsigned 主送 line and one item are no document
     assert split_documents(body) == []
