@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh import highlight, qparser
 from whoosh import query as q
+from whoosh.searching import Results
 
-from kb import index
+from kb import index, ranking
 from kb.places import place_key
 from kb.tokenizer import use_vocabulary
 from model import KnowledgeBaseError
@@ -146,6 +147,22 @@ def parse_query(ix: Any, text: str) -> q.Query:
     return _phrases_where_positioned(ix.schema, parsed)
 
 
+def _ranked(searcher: Any, parsed: q.Query, filt: q.Query | None, limit: int) -> Results:
+    """The page of best clauses: ranked from whole posting lists (kb.ranking) where it can, else by whoosh.
+
+    Both give whoosh's BM25F scores; kb.ranking scores every matching clause, whoosh's
+    own top-N skipping can miss some that belong on the page.
+    """
+    allow = ranking.allowed(searcher, filt) if filt is not None else None
+    top = ranking.top(searcher, parsed, limit, allow) if filt is None or allow is not None else None
+    if top is None:
+        # Ask for the page only, and no matched-terms collection: that would make whoosh visit every
+        # matching clause's matchers and switch off its block-quality skipping. Snippets re-read the
+        # few shown clauses instead.
+        return searcher.search(parsed, filter=filt, limit=limit)
+    return Results(searcher, parsed, top)
+
+
 def search(
     kb: KnowledgeBase,
     text: str,
@@ -172,10 +189,7 @@ def search(
     parsed = parse_query(searcher, text)
     filt = _filters(kb, city, doc, year, agency, has)
     results: list[SearchResult] = []
-    # Ask for the page only, and no matched-terms collection: that would make whoosh visit every
-    # matching clause's matchers and switch off its block-quality skipping. Snippets re-read the
-    # few shown clauses instead.
-    hits = searcher.search(parsed, filter=filt, limit=limit)
+    hits = _ranked(searcher, parsed, filt, limit)
     hits.formatter = _Marks()
     hits.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=50)
     for rank, hit in enumerate(hits, start=1):

@@ -1,0 +1,363 @@
+"""Rank a whoosh query by scoring whole posting lists as arrays, with whoosh's own scores and order.
+
+whoosh's matchers score one posting per Python call (about 15 µs each with the union and
+intersection matchers above a term), and a common word matches 50,000 clauses or more at
+10,000 documents. This module asks whoosh for the very matcher tree it would run (the same
+terms, boosts, BM25F statistics and grouping of additions), then reads each term's postings
+block by block into numpy arrays, scores them with BM25F's formula in one vector operation
+and combines them as the tree says. The top hits are those whoosh's top-N collector keeps:
+highest score first, lower document number first among equal scores.
+
+A tree holding a matcher this module does not know (phrases, wildcards, a scorer other than
+BM25F) gives None, and the caller lets whoosh rank the query as before.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+import threading
+import weakref
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import chain, repeat
+from typing import Any
+
+import numpy as np
+from whoosh import scoring
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import (
+    AndNotMatcher,
+    ArrayUnionMatcher,
+    FilterMatcher,
+    IntersectionMatcher,
+    InverseMatcher,
+    ListMatcher,
+    NullMatcherClass,
+    UnionMatcher,
+    WrappingMatcher,
+)
+
+from kb import index
+
+_INT = struct.Struct("!i")  # whoosh's block length prefix (negative: the last block)
+CACHE_MB = 96  # decoded posting lists kept per process (a common word's four fields: ~4 MB)
+
+
+class Unsupported(Exception):
+    """A matcher or scorer this module cannot rank exactly as whoosh would."""
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Sorted document numbers of one segment and their scores (None: not scored)."""
+
+    ids: np.ndarray
+    scores: np.ndarray | None
+
+
+_EMPTY = Matches(np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+# --------------------------------------------------------------------------- postings
+
+
+class _PostingCache:
+    """Decoded posting lists (ids, weights) of recently asked terms, bounded in bytes.
+
+    Decoding is most of a query's cost (zlib and pickle per block of 128 postings), and
+    the words of policy questions recur: 改造, 建设, 企业 in one query after another.
+    """
+
+    def __init__(self, limit_bytes: int) -> None:
+        self.limit = limit_bytes
+        self.size = 0
+        self._items: OrderedDict[tuple[int, str, bytes], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[int, str, bytes]) -> tuple[np.ndarray, np.ndarray] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[int, str, bytes], value: tuple[np.ndarray, np.ndarray]) -> None:
+        nbytes = value[0].nbytes + value[1].nbytes
+        if nbytes > self.limit:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = value
+            self.size += nbytes
+            while self.size > self.limit:
+                _, (ids, weights) = self._items.popitem(last=False)
+                self.size -= ids.nbytes + weights.nbytes
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.size = 0
+
+
+_cache = _PostingCache(CACHE_MB * 1024 * 1024)
+# One number per open posting file, so a cache key never outlives the segment it names.
+_file_keys: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+_next_key = iter(range(1, 1 << 62))
+
+
+def clear_cache() -> None:
+    """Forget every decoded posting list (for measuring a cold query)."""
+    _cache.clear()
+
+
+def _file_key(postfile: Any) -> int:
+    key = _file_keys.get(postfile)
+    if key is None:
+        key = _file_keys[postfile] = next(_next_key)
+    return key
+
+
+def _info_end(block: bytes) -> int:
+    """Where a block's pickled info tuple ends and its postings begin."""
+    if block[:1] == b"\x80" and block[2:3] == b"\x95":  # protocol 4+: a frame that says its own length
+        return 11 + int.from_bytes(block[3:11], "little")
+    header = io.BytesIO(block)
+    pickle.load(header)
+    return header.tell()
+
+
+def _decode_blocks(leaf: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    """Every (document number, weight) of a term stored in blocks, read as whoosh's reader reads them."""
+    if leaf._byteids:
+        raise Unsupported("byte ids")
+    postfile = leaf._postfile
+    id_blocks: list[tuple[int, ...]] = []
+    weight_blocks: list[Iterable[float]] = []
+    starts: list[int] = []
+    maxima: list[int] = []
+    total, position, last = 0, leaf._baseoffset, False
+    while not last:
+        length = _INT.unpack(postfile.get(position, _INT.size))[0]
+        last = length < 0  # (whoosh-ng's term info holds no usable extent length: walk to the last block)
+        block = postfile.get(position + _INT.size, abs(length))
+        position += _INT.size + abs(length)
+        info_end = _info_end(block)
+        count, max_id, _, compression, _, _ = pickle.loads(block[:info_end])
+        data = block[info_end:]
+        block_ids, block_weights, _ = pickle.loads(zlib.decompress(data) if compression else data)
+        id_blocks.append(block_ids)
+        starts.append(total)
+        maxima.append(max_id)
+        total += count
+        if block_weights is None:
+            weight_blocks.append(repeat(1.0, count))
+        elif isinstance(block_weights, float):
+            # whoosh expands a block's single weight into array("f"): a float32 of it
+            weight_blocks.append(repeat(float(np.float32(block_weights)), count))
+        else:
+            weight_blocks.append(block_weights)
+    deltas = np.fromiter(chain.from_iterable(id_blocks), dtype=np.int64, count=total)
+    # each block's ids are deltas from 0: from the last id of the block before, they make one running sum
+    deltas[starts[1:]] -= np.array(maxima[:-1], dtype=np.int64)
+    weights = np.fromiter(chain.from_iterable(weight_blocks), dtype=np.float64, count=total)
+    return np.cumsum(deltas), weights
+
+
+def _postings(leaf: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A leaf matcher's whole posting list as (document numbers, weights), wherever it stands now."""
+    if type(leaf) is ListMatcher:  # postings inlined in the term's entry
+        ids = np.array(leaf._ids, dtype=np.int64)
+        if leaf._all_weights:
+            return ids, np.full(len(ids), float(leaf._all_weights))
+        if leaf._weights:
+            return ids, np.array(leaf._weights, dtype=np.float64)
+        return ids, np.ones(len(ids))
+    if type(leaf) is not W3LeafMatcher:
+        raise Unsupported(type(leaf).__name__)
+    field, text = leaf._term
+    key = (_file_key(leaf._postfile), field, text)
+    found = _cache.get(key)
+    if found is None:
+        found = _decode_blocks(leaf)
+        _cache.put(key, found)
+    return found
+
+
+# --------------------------------------------------------------------------- scores
+
+
+_segment_lengths: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+
+
+def _lengths(searcher: Any, fieldname: str) -> np.ndarray:
+    """Every document's (byte-rounded) length in ``fieldname`` in one segment, as BM25F reads it."""
+    reader = searcher.reader()
+    per_field = _segment_lengths.setdefault(reader, {})
+    if fieldname not in per_field:
+        lengths = index._lengths_of(reader, fieldname)  # the list LengthCachedBM25F already read
+        if lengths is None:
+            raise Unsupported(f"no length column for {fieldname}")
+        per_field[fieldname] = np.fromiter(lengths, dtype=np.float64, count=len(lengths))
+    return per_field[fieldname]
+
+
+def _leaf(searcher: Any, leaf: Any, scored: bool) -> Matches:
+    ids, weights = _postings(leaf)
+    if not scored:
+        return Matches(ids, None)
+    scorer = leaf._scorer if type(leaf) is ListMatcher else leaf.scorer
+    if scorer is None:
+        return Matches(ids, weights)
+    if type(scorer) is scoring.WeightScorer:
+        return Matches(ids, weights)
+    if type(scorer) is not scoring.BM25FScorer:
+        raise Unsupported(type(scorer).__name__)
+    fieldname = leaf._term[0]
+    length = _lengths(searcher, fieldname)[ids]
+    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    # whoosh.scoring.bm25, operation for operation, so every score is the same double
+    scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * length / avgfl)))
+    return Matches(ids, scores)
+
+
+# --------------------------------------------------------------------------- combining
+
+
+def _union(a: Matches, b: Matches) -> Matches:
+    """Documents in either; a document in both scores a + b (as UnionMatcher adds them)."""
+    if not len(a.ids):
+        return b
+    if not len(b.ids):
+        return a
+    ids = np.concatenate((a.ids, b.ids))
+    order = np.argsort(ids, kind="stable")  # two sorted runs: a linear merge
+    ids = ids[order]
+    first = np.ones(len(ids), dtype=bool)
+    first[1:] = ids[1:] != ids[:-1]
+    if a.scores is None or b.scores is None:
+        return Matches(ids[first], None)
+    scores = np.concatenate((a.scores, b.scores))[order]
+    # stable: where a document is in both, a's score comes first and b's right after it
+    both = np.flatnonzero(~first) - 1
+    scores[both] = scores[both] + scores[both + 1]
+    return Matches(ids[first], scores[first])
+
+
+def _intersection(a: Matches, b: Matches) -> Matches:
+    ids, in_a, in_b = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
+    if a.scores is None or b.scores is None:
+        return Matches(ids, None)
+    return Matches(ids, a.scores[in_a] + b.scores[in_b])
+
+
+def _without(a: Matches, b: Matches) -> Matches:
+    keep = np.isin(a.ids, b.ids, assume_unique=True, invert=True)
+    return Matches(a.ids[keep], None if a.scores is None else a.scores[keep])
+
+
+def _times(m: Matches, boost: float) -> Matches:
+    if m.scores is None or boost == 1.0:
+        return m
+    return Matches(m.ids, m.scores * boost)
+
+
+def _missing(m: InverseMatcher) -> np.ndarray:
+    """The deleted documents a NOT matcher skips (whoosh's Not passes its reader's is_deleted)."""
+    reader = getattr(m.missing, "__self__", None)
+    if reader is None or getattr(m.missing, "__name__", "") != "is_deleted":
+        raise Unsupported("a NOT matcher skipping other documents")
+    if not reader.has_deletions():
+        return _EMPTY.ids
+    deleted = reader.deleted_docs_set  # a property of segment readers
+    return np.array(sorted(deleted() if callable(deleted) else deleted), dtype=np.int64)
+
+
+def _evaluate(searcher: Any, m: Any, scored: bool) -> Matches:
+    """The documents a whoosh matcher tree matches in one segment, scored as whoosh would."""
+    kind = type(m)
+    if kind is NullMatcherClass:
+        return _EMPTY
+    if kind is W3LeafMatcher or kind is ListMatcher:
+        return _leaf(searcher, m, scored)
+    if kind is WrappingMatcher:
+        return _times(_evaluate(searcher, m.child, scored), m.boost)
+    if kind is FilterMatcher:  # deleted documents, or a set to keep
+        inner = _evaluate(searcher, m.child, scored)
+        chosen = np.fromiter(m._ids, dtype=np.int64, count=len(m._ids))
+        keep = np.isin(inner.ids, chosen, invert=m._exclude)
+        return _times(Matches(inner.ids[keep], None if inner.scores is None else inner.scores[keep]), m.boost)
+    if kind is UnionMatcher:
+        return _union(_evaluate(searcher, m.a, scored), _evaluate(searcher, m.b, scored))
+    if kind is IntersectionMatcher:
+        return _intersection(_evaluate(searcher, m.a, scored), _evaluate(searcher, m.b, scored))
+    if kind is AndNotMatcher:
+        return _without(_evaluate(searcher, m.a, scored), _evaluate(searcher, m.b, False))
+    if kind is InverseMatcher:  # NOT: every document the child misses, each scoring the matcher's weight
+        ids = np.setdiff1d(np.arange(m.limit, dtype=np.int64), _evaluate(searcher, m.child, False).ids)
+        ids = np.setdiff1d(ids, _missing(m), assume_unique=True)
+        return Matches(ids, np.full(len(ids), float(m._weight)) if scored else None)
+    if kind is ArrayUnionMatcher:
+        # adds each child's score times the boost, child after child, into a zeroed array, and
+        # takes only documents whose sum is above 0; unscored (weighting None), each match is 1
+        weigh = scored and m._scored
+        total = _EMPTY
+        for child in m._submatchers:
+            total = _union(total, _times(_evaluate(searcher, child, weigh), m._boost))
+        if not scored:
+            return Matches(total.ids, None)
+        if total.scores is None:
+            return Matches(total.ids, np.ones(len(total.ids)))
+        keep = total.scores > 0
+        return Matches(total.ids[keep], total.scores[keep])
+    raise Unsupported(kind.__name__)
+
+
+# --------------------------------------------------------------------------- public
+
+
+def allowed(searcher: Any, query: Any) -> np.ndarray | None:
+    """The top-level document numbers ``query`` matches (a filter), sorted; None: let whoosh do it."""
+    parts = []
+    try:
+        for sub, offset in searcher.leaf_searchers():
+            m = query.matcher(sub, sub.boolean_context())
+            parts.append(_evaluate(sub, m, scored=False).ids + offset)
+    except Unsupported:
+        return None
+    return np.concatenate(parts) if parts else _EMPTY.ids
+
+
+def top(searcher: Any, query: Any, limit: int, allow: np.ndarray | None = None) -> list[tuple[float, int]] | None:
+    """The ``limit`` best (score, document number) pairs, as ``searcher.search`` ranks them.
+
+    ``allow``: the only document numbers that may be returned (from :func:`allowed`).
+    None when the query holds something only whoosh can rank.
+    """
+    ids_parts, score_parts = [], []
+    try:
+        context = searcher.context()
+        for sub, offset in searcher.leaf_searchers():
+            found = _evaluate(sub, query.matcher(sub, context), scored=True)
+            ids_parts.append(found.ids + offset)
+            assert found.scores is not None
+            score_parts.append(found.scores)
+    except Unsupported:
+        return None
+    if not ids_parts:
+        return []
+    ids, scores = np.concatenate(ids_parts), np.concatenate(score_parts)
+    if allow is not None:
+        keep = np.isin(ids, allow, assume_unique=True)
+        ids, scores = ids[keep], scores[keep]
+    if len(ids) > limit:
+        # every document scoring at least the limit-th best score, then the exact order among them
+        threshold = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        keep = scores >= threshold
+        ids, scores = ids[keep], scores[keep]
+    order = np.lexsort((ids, -scores))[:limit]
+    return [(float(scores[i]), int(ids[i])) for i in order]
