@@ -51,6 +51,9 @@ _CN = "一二三四五六七八九十"
 CN_HEADING = re.compile(rf"^(?:[{_CN}]{{1,3}}、|[（(][{_CN}]{{1,3}}[）)]|第[{_CN}]{{1,3}}[章条])")
 # A grant in a policy's words: an instrument of funding_cues.tsv and an amount or rate.
 GRANT_WORD = re.compile(alternation(kind_words("funding_cues.tsv")["instrument"]))
+# A clause of a page that strings grants together with commas (…给予最高不超过50万元奖励,对首次纳入规模以上工业企业
+# 的给予30万元奖励,…): each one granting money counts as one provision, as a sentence does.
+GRANT_PARTS = re.compile(r"[。；;，,]")
 
 
 @dataclass
@@ -338,7 +341,10 @@ def _untitled_document(text: str, lines: list[Line]) -> list[Document]:
     numbered = [k for k in body if CN_HEADING.match(lines[k].text)]
     if len(numbered) < 2:
         provisions = [k for k in body if _is_provision(lines[k].text)]
-        grants = sum(_is_provision(sentence) for k in provisions for sentence in lines[k].text.split("。"))
+        grants = max(
+            sum(_is_provision(part) for k in provisions for part in lines[k].text.split("。")),
+            sum(_is_provision(part) for k in provisions for part in GRANT_PARTS.split(lines[k].text)),
+        )
         news = words_of("structure_cues.tsv", "kind", "news")
         if grants < 2 or any(word in lines[k].text for k in body for word in news):
             return []

@@ -828,3 +828,11 @@ def test_a_notice_cut_before_its_signature_is_a_document_when_the_page_meta_name
     assert (doc.effective_from, doc.effective_until) == ("2021-10-10", "2026-09-09")  # the page's dates of effect
     # without the page meta naming a notice, an unsigned 主送 line and one item are no document
     assert split_documents(body) == []
+
+
+def test_a_page_stringing_grants_together_with_commas_is_a_bare_list_of_provisions():
+    text = "对首次认定的企业给予30万元奖励,对新获批的中心分别给予50万元、20万元的奖励,每个标准给予10万元奖励。"
+    [doc] = split_documents(text)
+    assert doc.title is None and doc.span == (0, len(text))
+    # one grant sentence whose instrument and amount sit in different clauses is still one provision only
+    assert split_documents("对入库项目的银行贷款，给予一定财政贴息，最高300万元。") == []
