@@ -256,7 +256,7 @@ def _intersection(a: Matches, b: Matches) -> Matches:
 
 
 def _without(a: Matches, b: Matches) -> Matches:
-    keep = np.isin(a.ids, b.ids, assume_unique=True, invert=True)
+    keep = np.isin(a.ids, b.ids, invert=True, kind="table")
     return Matches(a.ids[keep], None if a.scores is None else a.scores[keep])
 
 
@@ -289,7 +289,7 @@ def _evaluate(searcher: Any, m: Any, scored: bool) -> Matches:
     if kind is FilterMatcher:  # deleted documents, or a set to keep
         inner = _evaluate(searcher, m.child, scored)
         chosen = np.fromiter(m._ids, dtype=np.int64, count=len(m._ids))
-        keep = np.isin(inner.ids, chosen, invert=m._exclude)
+        keep = np.isin(inner.ids, chosen, invert=m._exclude, kind="table")
         return _times(Matches(inner.ids[keep], None if inner.scores is None else inner.scores[keep]), m.boost)
     if kind is UnionMatcher:
         return _union(_evaluate(searcher, m.a, scored), _evaluate(searcher, m.b, scored))
@@ -298,8 +298,10 @@ def _evaluate(searcher: Any, m: Any, scored: bool) -> Matches:
     if kind is AndNotMatcher:
         return _without(_evaluate(searcher, m.a, scored), _evaluate(searcher, m.b, False))
     if kind is InverseMatcher:  # NOT: every document the child misses, each scoring the matcher's weight
-        ids = np.setdiff1d(np.arange(m.limit, dtype=np.int64), _evaluate(searcher, m.child, False).ids)
-        ids = np.setdiff1d(ids, _missing(m), assume_unique=True)
+        keep = np.ones(m.limit, dtype=bool)
+        keep[_evaluate(searcher, m.child, False).ids] = False
+        keep[_missing(m)] = False
+        ids = np.flatnonzero(keep).astype(np.int64, copy=False)
         return Matches(ids, np.full(len(ids), float(m._weight)) if scored else None)
     if kind is ArrayUnionMatcher:
         # adds each child's score times the boost, child after child, into a zeroed array, and
@@ -352,7 +354,7 @@ def top(searcher: Any, query: Any, limit: int, allow: np.ndarray | None = None) 
         return []
     ids, scores = np.concatenate(ids_parts), np.concatenate(score_parts)
     if allow is not None:
-        keep = np.isin(ids, allow, assume_unique=True)
+        keep = np.isin(ids, allow, kind="table")  # a lookup table over document numbers
         ids, scores = ids[keep], scores[keep]
     if len(ids) > limit:
         # every document scoring at least the limit-th best score, then the exact order among them
