@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -168,6 +168,19 @@ def _extract_in_worker(path: str, kwargs: dict[str, int]) -> tuple[SourceText, l
     return source, documents, index_words(texts)
 
 
+def _read_in_worker(path: str, kwargs: dict[str, int]) -> tuple[SourceText, list[Document], None]:
+    """Runs in a worker process: the file's text and documents, unsegmented.
+
+    For a writer storing a file or two: it loads jieba's dictionary and segments the
+    clauses itself while the worker reads, instead of waiting for the worker to load
+    the same dictionary again.
+    """
+    from extract import extract_source, read_source
+
+    source = read_source(path, **kwargs)
+    return source, extract_source(source).documents, None
+
+
 class ExtractionCache:
     """Extraction results as JSON files named by content hash and extractor fingerprint."""
 
@@ -210,6 +223,8 @@ def _worker_setup(lock_path: str | None) -> None:
     as long as its workers lived.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from extract import extract_source, read_source  # noqa: F401 - loaded while the writer loads its dictionary
+
     if lock_path is None or not os.path.isdir("/proc/self/fd"):
         return
     for name in os.listdir("/proc/self/fd"):
@@ -237,8 +252,14 @@ def extract_all(
     cache: ExtractionCache | None,
     workers: int | None = None,
     lock_path: str | None = None,
+    segment_in_workers: bool = True,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[Extracted | Skipped]:
-    """Extract each file in order (in parallel behind the scenes), yielding a result or why it was skipped."""
+    """Extract each file in order (in parallel behind the scenes), yielding a result or why it was skipped.
+
+    ``meanwhile`` runs once the workers have their files, before the first result is awaited.
+    With ``segment_in_workers`` False, results carry no words (the caller segments them).
+    """
     from pebble import ProcessExpired, ProcessPool
 
     kwargs = _read_kwargs(limits)
@@ -262,9 +283,12 @@ def extract_all(
                 item = next(waiting, None)
                 if item is None:
                     return
-                futures[item.path] = pool.schedule(_extract_in_worker, args=(item.path, kwargs), timeout=limits.timeout)
+                futures[item.path] = pool.schedule(task, args=(item.path, kwargs), timeout=limits.timeout)
 
+        task = _extract_in_worker if segment_in_workers else _read_in_worker
         schedule_ahead()
+        if meanwhile is not None:
+            meanwhile()
         for item in items:
             if item.path in cached:
                 source, documents = cached[item.path]

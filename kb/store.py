@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS facts (
     ordinal INTEGER, section TEXT, start INTEGER, "end" INTEGER, label TEXT, data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id, kind);
+CREATE INDEX IF NOT EXISTS facts_kind ON facts(kind, label);  -- counts(): each kind and its labels from the index alone
 CREATE TABLE IF NOT EXISTS clauses (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     section TEXT, start INTEGER, "end" INTEGER,

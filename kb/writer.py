@@ -44,6 +44,7 @@ from kb.tokenizer import TOTAL_PADDING_WORD, given_words, use_full_dictionary, w
 from model import KnowledgeBaseError
 
 LOCK_WAIT_SECONDS = 3.0
+FEW_FILES = 2  # up to this many files, the workers only read them (see _ingest)
 
 
 class Progress(Protocol):
@@ -331,8 +332,21 @@ def _ingest(
     if progress:
         progress.start(len(items))
     lock_path = str((root / layout.LOCK).resolve())
+    # A file or two: the workers only read, and this process loads jieba's dictionary (about 1 s) meanwhile
+    # and segments them itself. More: the dictionary is loaded first and shared by the workers it forks.
+    few = len(items) <= FEW_FILES
+    if not few:
+        use_full_dictionary()
+    results = extract_all(
+        items,
+        limits,
+        cache,
+        lock_path=lock_path,
+        segment_in_workers=not few,
+        meanwhile=use_full_dictionary if few else None,
+    )
     with _ctrl_c_noted() as ctrl_c:
-        for result in extract_all(items, limits, cache, lock_path=lock_path):
+        for result in results:
             ctrl_c.check()
             _store(gen, result, report, replaced)
             if progress:
@@ -401,7 +415,6 @@ def add(root: Path, files: list[Path], limits: Limits, progress: Progress | None
         if not items:
             report.counts = _counts(base)
             return report
-        use_full_dictionary()
         gen = _changer(root, base)
         try:
             _ingest(gen, items, limits, root, report, progress, replaced={i.path for i in items if i.path in known})
