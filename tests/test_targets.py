@@ -155,6 +155,7 @@ NOT_TARGETS = [
     "项目建成投产后按照设备和软件投资额的15%,给予最高800万元支持。",  # the rate of a grant
     "到2025年,推动智能家电走进千家万户,实施千企技改工程。",  # 千 in an idiom and in a name, no unit after
     "开展设备更新、以旧换新3大行动、12个工程、40项具体任务。",  # the parts of the plan, listed after an N大X
+    "工业企业年纳税增幅在25%以上的,上述奖励最高不超过100万元。",  # …以上的, closes who may claim
 ]
 
 
