@@ -36,11 +36,17 @@ def generations(kb: Path) -> set[str]:
     return {p.name for p in kb.glob("gen-*")}
 
 
+def folders_written(kb: Path) -> set[str]:
+    """Generation folders (a build writes one) and index folders inside them (an add or remove writes one)."""
+    return generations(kb) | {f"{p.parent.name}/{p.name}" for p in kb.glob("gen-*/index-*")}
+
+
 def wait_for_new_generation(kb: Path, before: set[str], proc, timeout: float = 60) -> bool:
-    """True once the writer has started a new generation folder; False if it ended first."""
+    """True once the writer has started a new generation or index folder (``before``: folders_written); False if
+    it ended first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if generations(kb) - before:
+        if folders_written(kb) - before:
             return True
         if proc.poll() is not None:
             return False
@@ -58,7 +64,7 @@ def assert_whole(kb: Path, allowed_files: set[int]) -> None:
 
 @pytest.mark.parametrize("delay", [0.0, 0.4, 1.2, 2.5], ids=["at-start", "early", "midway", "late"])
 def test_a_build_killed_at_any_moment_leaves_the_old_kb_whole(old_kb: Path, many_files: Path, delay: float) -> None:
-    before = generations(old_kb)
+    before = folders_written(old_kb)
     proc = spawn("build", many_files, "--kb", old_kb)
     started = wait_for_new_generation(old_kb, before, proc)
     time.sleep(delay)
@@ -74,7 +80,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_kb_whole(old_kb: Path, many
 
 
 def test_an_add_killed_midway_leaves_the_old_kb_whole(old_kb: Path, many_files: Path) -> None:
-    before = generations(old_kb)
+    before = folders_written(old_kb)
     proc = spawn("add", many_files, "--kb", old_kb)
     wait_for_new_generation(old_kb, before, proc)
     time.sleep(0.5)
@@ -106,7 +112,7 @@ def test_a_second_writer_is_told_the_kb_is_busy(old_kb: Path, monkeypatch: pytes
 
 
 def test_ctrl_c_stops_cleanly_and_a_rerun_resumes(old_kb: Path, many_files: Path) -> None:
-    before = generations(old_kb)
+    before = folders_written(old_kb)
     proc = spawn("build", many_files, "--kb", old_kb)
     if not wait_for_new_generation(old_kb, before, proc):
         pytest.skip("the build finished before it could be interrupted")
