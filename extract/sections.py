@@ -130,7 +130,8 @@ def _numbered_headings(lines: list[Line]) -> list[_Heading]:
             if not m:
                 continue
             n = _ordinal(m["n"])
-            if n != 1 and n != last.get(kind, 0) + 1:
+            excerpt = not found and _numbered_next(lines, k, kind, n)  # an excerpt opening at （三） then （四）
+            if n != 1 and n != last.get(kind, 0) + 1 and not excerpt:
                 break
             if table_until is not None and levels[kind] > table_until:
                 break
@@ -144,6 +145,16 @@ def _numbered_headings(lines: list[Line]) -> list[_Heading]:
             found.append(_Heading(kind, number, _heading_words(line.text[m.end() :]), line.start, k, levels[kind]))
             break
     return found
+
+
+def _numbered_next(lines: list[Line], k: int, kind: str, n: int) -> bool:
+    """A later line opens a heading of the same kind numbered ``n + 1``."""
+    pattern = dict(KINDS)[kind]
+    for line in lines[k + 1 :]:
+        m = pattern.match(line.text)
+        if m and _ordinal(m["n"]) == n + 1:
+            return True
+    return False
 
 
 def _bold_run_headings(lines: list[Line], numbered: list[_Heading], bold_level: int) -> list[_Heading]:

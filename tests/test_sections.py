@@ -210,3 +210,27 @@ def test_the_responsibility_cells_of_a_row_belong_to_its_task():
 def test_a_table_without_a_task_column_makes_no_sections(header):
     text = f"一、附表\n{header}\n1\t某项目\t市甲局\n"
     assert [s.number for s in find_sections(text, document(text))] == ["一"]
+
+
+def test_an_excerpt_opening_at_a_later_number_keeps_its_headings():
+    text = "（三）发展目标\n到2025年，培育企业10家。\n（四）重点任务\n抓好落实。"
+    headings = [(number, heading) for number, heading, *_ in _tree(text)]
+    assert headings == [("（三）", "发展目标"), ("（四）", "重点任务")]
+    # a lone later number with no next one after it is still running text
+    assert _tree("（三）发展目标\n到2025年，培育企业10家。") == []
+
+
+FLATTENED = (
+    "某县促进企业发展行动方案为深入贯彻有关精神，制定本方案。" + "力争培育一批企业，" * 12 + "(责任单位:县工信局)"
+    "(三)实施园区建设行动鼓励企业集聚发展。(责任单位:县发改局)(四)实施创新驱动行动搭建服务平台。(责任单位:县科技局)"
+)
+
+
+def test_a_page_run_into_one_line_is_read_as_the_lines_it_was_made_of():
+    assert [(number, heading) for number, heading, *_ in _tree(FLATTENED)] == [
+        ("(三)", "实施园区建设行动鼓励企业集聚发展"),
+        ("(四)", "实施创新驱动行动搭建服务平台"),
+    ]
+    # an inline enumeration after a colon or semicolon stays running text
+    inline = "一、目标\n" + "主要包括：(一)建设平台；(二)培育企业；(三)完善服务。" * 8
+    assert [number for number, *_ in _tree(inline)] == ["一"]
