@@ -12,6 +12,7 @@ a full disk — readers keep the previous state, whole.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import signal
@@ -84,8 +85,32 @@ def writing(root: Path) -> Iterator[None]:
         layout.prune(root)  # clear folders a killed writer left behind
         yield
         layout.prune(root)  # and generations no reader is sent to any more
+    except (OSError, sqlite3.OperationalError) as exc:
+        if not _out_of_space(exc):
+            raise
+        raise KnowledgeBaseError(  # the change was abandoned before this: nothing of it is left
+            f"the disk is full or refused a write ({exc}); the knowledge base at {root} is unchanged: "
+            "free some space and run the same command again"
+        ) from None
     finally:
         lock.release()
+
+
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+# SQLite's codes for a write it could not make: full; a write, flush or shared-memory file failing (EFBIG)
+_SQLITE_NO_SPACE = {
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_IOERR_WRITE,
+    sqlite3.SQLITE_IOERR_FSYNC,
+    sqlite3.SQLITE_IOERR_SHMSIZE,
+}
+
+
+def _out_of_space(exc: BaseException) -> bool:
+    """True for a write refused for want of space (a full disk, a quota, a file size limit)."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return getattr(exc, "sqlite_errorcode", None) in _SQLITE_NO_SPACE
+    return isinstance(exc, OSError) and exc.errno in _NO_SPACE
 
 
 class _Generation:

@@ -150,3 +150,36 @@ def test_the_query_dictionary_holds_every_word_of_the_index_after_an_add(two_fil
     with KnowledgeBase(two_file_kb) as kb:
         held = {line.rpartition(" ")[0] for line in kb.files.vocab.read_text(encoding="utf-8").splitlines()}
         assert index.vocabulary(index.open_index(kb.files.index)) <= held
+
+
+def _no_room(limit: int):
+    def setup() -> None:  # in the child: writes past ``limit`` bytes fail (EFBIG), as on a full disk
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return setup
+
+
+@pytest.mark.parametrize("limit", [4096, 65536])
+def test_an_add_that_runs_out_of_space_leaves_the_kb_as_before(two_file_kb: Path, tmp_path: Path, limit: int) -> None:
+    extra = copy_corpus(tmp_path / "extra", ("002",))
+    run_json("add", extra, "--kb", two_file_kb)
+    run_json("remove", extra, "--kb", two_file_kb)  # its extraction is cached now: the add below writes only the KB
+    with KnowledgeBase(two_file_kb) as kb:
+        names, stats = _names(kb), kb.stats()
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli", "add", str(extra), "--kb", str(two_file_kb)],
+        capture_output=True,
+        text=True,
+        preexec_fn=_no_room(limit),
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stderr.count("\n") == 1 and "disk is full" in proc.stderr and "unchanged" in proc.stderr
+    with KnowledgeBase(two_file_kb) as kb:
+        assert _names(kb) == names and kb.stats() == stats
+        assert kb.search("技术改造")
+    assert check_kb(two_file_kb).ok
+    assert run_json("add", extra, "--kb", two_file_kb)["changed"]
