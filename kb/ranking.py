@@ -131,16 +131,23 @@ def _info_end(block: bytes) -> int:
     return header.tell()
 
 
-def _decode_blocks(leaf: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
-    """Every (document number, weight) of a term stored in blocks, read as whoosh's reader reads them."""
+@dataclass(frozen=True)
+class _Block:
+    """Where one block of a term's postings lies, and its last document number."""
+
+    data: bytes
+    count: int
+    max_id: int
+    compression: int
+
+
+def _blocks(leaf: W3LeafMatcher) -> list[_Block]:
+    """The blocks of a term's posting list, their data still packed."""
     if leaf._byteids:
         raise Unsupported("byte ids")
     postfile = leaf._postfile
-    id_blocks: list[tuple[int, ...]] = []
-    weight_blocks: list[Iterable[float]] = []
-    starts: list[int] = []
-    maxima: list[int] = []
-    total, position, last = 0, leaf._baseoffset, False
+    blocks: list[_Block] = []
+    position, last = leaf._baseoffset, False
     while not last:
         length = _INT.unpack(postfile.get(position, _INT.size))[0]
         last = length < 0  # (whoosh-ng's term info holds no usable extent length: walk to the last block)
@@ -148,43 +155,71 @@ def _decode_blocks(leaf: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
         position += _INT.size + abs(length)
         info_end = _info_end(block)
         count, max_id, _, compression, _, _ = pickle.loads(block[:info_end])
-        data = block[info_end:]
-        block_ids, block_weights, _ = pickle.loads(zlib.decompress(data) if compression else data)
+        blocks.append(_Block(block[info_end:], count, max_id, compression))
+    return blocks
+
+
+def _decode(blocks: list[_Block]) -> tuple[np.ndarray, np.ndarray]:
+    """The (document number, weight) pairs of ``blocks`` (in order), read as whoosh's reader reads them."""
+    id_blocks: list[tuple[int, ...]] = []
+    weight_blocks: list[Iterable[float]] = []
+    for b in blocks:
+        block_ids, block_weights, _ = pickle.loads(zlib.decompress(b.data) if b.compression else b.data)
         id_blocks.append(block_ids)
-        starts.append(total)
-        maxima.append(max_id)
-        total += count
         if block_weights is None:
-            weight_blocks.append(repeat(1.0, count))
+            weight_blocks.append(repeat(1.0, b.count))
         elif isinstance(block_weights, float):
             # whoosh expands a block's single weight into array("f"): a float32 of it
-            weight_blocks.append(repeat(float(np.float32(block_weights)), count))
+            weight_blocks.append(repeat(float(np.float32(block_weights)), b.count))
         else:
             weight_blocks.append(block_weights)
+    counts = np.array([b.count for b in blocks], dtype=np.int64)
+    total = int(counts.sum())
     deltas = np.fromiter(chain.from_iterable(id_blocks), dtype=np.int64, count=total)
     # each block's ids are deltas from 0: from the last id of the block before, they make one running sum
-    deltas[starts[1:]] -= np.array(maxima[:-1], dtype=np.int64)
+    starts = np.cumsum(counts)[:-1]
+    deltas[starts] -= np.array([b.max_id for b in blocks[:-1]], dtype=np.int64)
     weights = np.fromiter(chain.from_iterable(weight_blocks), dtype=np.float64, count=total)
     return np.cumsum(deltas), weights
 
 
-def _postings(leaf: Any) -> tuple[np.ndarray, np.ndarray]:
-    """A leaf matcher's whole posting list as (document numbers, weights), wherever it stands now."""
+def _inlined(leaf: ListMatcher) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.array(leaf._ids, dtype=np.int64)
+    if leaf._all_weights:
+        return ids, np.full(len(ids), float(leaf._all_weights))
+    if leaf._weights:
+        return ids, np.array(leaf._weights, dtype=np.float64)
+    return ids, np.ones(len(ids))
+
+
+def _postings(leaf: Any, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A leaf matcher's posting list as (document numbers, weights), wherever the matcher stands now.
+
+    ``within``: sorted document numbers the caller needs; blocks holding none of them may
+    be left unread (then the lists hold only some of the term's postings).
+    """
     if type(leaf) is ListMatcher:  # postings inlined in the term's entry
-        ids = np.array(leaf._ids, dtype=np.int64)
-        if leaf._all_weights:
-            return ids, np.full(len(ids), float(leaf._all_weights))
-        if leaf._weights:
-            return ids, np.array(leaf._weights, dtype=np.float64)
-        return ids, np.ones(len(ids))
+        return _inlined(leaf)
     if type(leaf) is not W3LeafMatcher:
         raise Unsupported(type(leaf).__name__)
     field, text = leaf._term
     key = (_file_key(leaf._postfile), field, text)
     found = _cache.get(key)
-    if found is None:
-        found = _decode_blocks(leaf)
-        _cache.put(key, found)
+    if found is not None:
+        return found
+    blocks = _blocks(leaf)
+    if within is not None:
+        maxima = np.array([b.max_id for b in blocks], dtype=np.int64)
+        # block k holds the ids after block k-1's last, up to its own last
+        after = np.searchsorted(within, maxima, side="right")
+        before = np.concatenate(([0], after[:-1]))
+        needed = np.flatnonzero(after > before)
+        if len(needed) * 2 < len(blocks):  # worth reading only part: keep it out of the cache
+            if not len(needed):
+                return _EMPTY.ids, np.zeros(0)
+            return _decode([blocks[i] for i in needed])
+    found = _decode(blocks)
+    _cache.put(key, found)
     return found
 
 
@@ -206,8 +241,8 @@ def _lengths(searcher: Any, fieldname: str) -> np.ndarray:
     return per_field[fieldname]
 
 
-def _leaf(searcher: Any, leaf: Any, scored: bool) -> Matches:
-    ids, weights = _postings(leaf)
+def _leaf(searcher: Any, leaf: Any, scored: bool, within: np.ndarray | None) -> Matches:
+    ids, weights = _postings(leaf, within)
     if not scored:
         return Matches(ids, None)
     scorer = leaf._scorer if type(leaf) is ListMatcher else leaf.scorer
@@ -277,29 +312,61 @@ def _missing(m: InverseMatcher) -> np.ndarray:
     return np.array(sorted(deleted() if callable(deleted) else deleted), dtype=np.int64)
 
 
-def _evaluate(searcher: Any, m: Any, scored: bool) -> Matches:
-    """The documents a whoosh matcher tree matches in one segment, scored as whoosh would."""
+def _size(searcher: Any, m: Any) -> int:
+    """About how many documents a matcher tree matches (to read the rarer side of an AND first)."""
+    kind = type(m)
+    if kind is W3LeafMatcher:
+        return int(searcher.reader().doc_frequency(*m._term))
+    if kind is ListMatcher:
+        return len(m._ids)
+    if kind is WrappingMatcher or kind is FilterMatcher:
+        return _size(searcher, m.child)
+    if kind is UnionMatcher:
+        return _size(searcher, m.a) + _size(searcher, m.b)
+    if kind is ArrayUnionMatcher:
+        return sum(_size(searcher, c) for c in m._submatchers)
+    if kind is IntersectionMatcher:
+        return min(_size(searcher, m.a), _size(searcher, m.b))
+    if kind is AndNotMatcher:
+        return _size(searcher, m.a)
+    if kind is InverseMatcher:
+        return int(m.limit)
+    return 0
+
+
+def _evaluate(searcher: Any, m: Any, scored: bool, within: np.ndarray | None = None) -> Matches:
+    """The documents a whoosh matcher tree matches in one segment, scored as whoosh would.
+
+    ``within``: sorted document numbers the caller will keep at most. The answer is exact
+    for those; it may hold other documents too, whose scores may be short of some part.
+    """
     kind = type(m)
     if kind is NullMatcherClass:
         return _EMPTY
     if kind is W3LeafMatcher or kind is ListMatcher:
-        return _leaf(searcher, m, scored)
+        return _leaf(searcher, m, scored, within)
     if kind is WrappingMatcher:
-        return _times(_evaluate(searcher, m.child, scored), m.boost)
+        return _times(_evaluate(searcher, m.child, scored, within), m.boost)
     if kind is FilterMatcher:  # deleted documents, or a set to keep
-        inner = _evaluate(searcher, m.child, scored)
+        inner = _evaluate(searcher, m.child, scored, within)
         chosen = np.fromiter(m._ids, dtype=np.int64, count=len(m._ids))
         keep = np.isin(inner.ids, chosen, invert=m._exclude, kind="table")
         return _times(Matches(inner.ids[keep], None if inner.scores is None else inner.scores[keep]), m.boost)
     if kind is UnionMatcher:
-        return _union(_evaluate(searcher, m.a, scored), _evaluate(searcher, m.b, scored))
+        return _union(_evaluate(searcher, m.a, scored, within), _evaluate(searcher, m.b, scored, within))
     if kind is IntersectionMatcher:
-        return _intersection(_evaluate(searcher, m.a, scored), _evaluate(searcher, m.b, scored))
+        # read the rarer side first: the other needs only the blocks holding its documents
+        if _size(searcher, m.b) < _size(searcher, m.a):
+            b = _evaluate(searcher, m.b, scored, within)
+            return _intersection(_evaluate(searcher, m.a, scored, b.ids), b)
+        a = _evaluate(searcher, m.a, scored, within)
+        return _intersection(a, _evaluate(searcher, m.b, scored, a.ids))
     if kind is AndNotMatcher:
-        return _without(_evaluate(searcher, m.a, scored), _evaluate(searcher, m.b, False))
+        a = _evaluate(searcher, m.a, scored, within)
+        return _without(a, _evaluate(searcher, m.b, False, a.ids))
     if kind is InverseMatcher:  # NOT: every document the child misses, each scoring the matcher's weight
         keep = np.ones(m.limit, dtype=bool)
-        keep[_evaluate(searcher, m.child, False).ids] = False
+        keep[_evaluate(searcher, m.child, False, within).ids] = False
         keep[_missing(m)] = False
         ids = np.flatnonzero(keep).astype(np.int64, copy=False)
         return Matches(ids, np.full(len(ids), float(m._weight)) if scored else None)
@@ -309,7 +376,7 @@ def _evaluate(searcher: Any, m: Any, scored: bool) -> Matches:
         weigh = scored and m._scored
         total = _EMPTY
         for child in m._submatchers:
-            total = _union(total, _times(_evaluate(searcher, child, weigh), m._boost))
+            total = _union(total, _times(_evaluate(searcher, child, weigh, within), m._boost))
         if not scored:
             return Matches(total.ids, None)
         if total.scores is None:
@@ -344,7 +411,11 @@ def top(searcher: Any, query: Any, limit: int, allow: np.ndarray | None = None) 
     try:
         context = searcher.context()
         for sub, offset in searcher.leaf_searchers():
-            found = _evaluate(sub, query.matcher(sub, context), scored=True)
+            within = None
+            if allow is not None:
+                mine = allow[(allow >= offset) & (allow < offset + sub.doc_count_all())]
+                within = mine - offset
+            found = _evaluate(sub, query.matcher(sub, context), True, within)
             ids_parts.append(found.ids + offset)
             assert found.scores is not None
             score_parts.append(found.scores)
