@@ -247,6 +247,14 @@ def _is_page_headline(lines: list[Line], draft: _Draft, following: TitleBlock) -
     return following.doc_type.type == draft.block.doc_type.type and all(is_furniture(lines[i].text) for i in between)
 
 
+def _is_repeated_headline(lines: list[Line], blocks: list[TitleBlock], n: int) -> bool:
+    """A page's headline naming a plan whose own title block comes later, after the notice that forwards it:
+    only page matter (发表日期, share buttons) lies between it and the next title, and its title is repeated."""
+    block = blocks[n]
+    repeated = any(normalise(later.title) == normalise(block.title) for later in blocks[n + 2 :])
+    return repeated and _between_headline_and_title(lines, block, blocks[n + 1])
+
+
 def _accept(lines: list[Line], blocks: list[TitleBlock]) -> list[_Draft]:
     """The title blocks that head policy documents, with their header fields."""
     drafts: list[_Draft] = []
@@ -261,6 +269,8 @@ def _accept(lines: list[Line], blocks: list[TitleBlock]) -> list[_Draft]:
         next_first = blocks[n + 1].first if n + 1 < len(blocks) else len(lines)
         if n + 1 < len(blocks) and _is_page_headline(lines, draft, blocks[n + 1]):
             blocks[n + 1].lead = block.lead
+            continue
+        if n + 1 < len(blocks) and _is_repeated_headline(lines, blocks, n):
             continue
         if block.doc_type.kind == "notice" or forwards(block.title):
             if not (backed or not drafts):

@@ -836,3 +836,14 @@ def test_a_page_stringing_grants_together_with_commas_is_a_bare_list_of_provisio
     assert doc.title is None and doc.span == (0, len(text))
     # one grant sentence whose instrument and amount sit in different clauses is still one provision only
     assert split_documents("对入库项目的银行贷款，给予一定财政贴息，最高300万元。") == []
+
+
+def test_a_page_headline_naming_the_plan_that_follows_its_notice_is_no_document():
+    text = (
+        "某市某产业三年行动方案\n发表日期：2024-02-28\n分享是一种态度\n"
+        "某市人民政府关于印发《某市某产业三年行动方案》的通知\n各区人民政府：\n"
+        "现将《某市某产业三年行动方案》印发给你们，请认真落实。\n某市人民政府\n2024年2月28日\n"
+        "某市某产业三年行动方案\n一、总体要求\n做好工作。\n二、重点任务\n抓好落实。\n"
+    )
+    notice, plan = split_documents(text)
+    assert notice.title.startswith("某市人民政府关于印发") and plan.forwarded_by == notice.id
