@@ -9,8 +9,11 @@ add time, rows that answer it with a few indexed reads done in C by SQLite:
 - ``task_words``: each section's heading and text as overlapping character
   bigrams in an FTS5 table, so a word of any length is an exact phrase query
   (trigrams would miss 2-character words such as 技改 or 补助);
-- ``task_units``: each section's units, its own or, when it names none, those
-  of its nearest enclosing section that does (``source_key`` says which);
+- ``task_units``: each section's units (``unit_ids``: one number per agency
+  and role), its own or, when it names none, those of its nearest enclosing
+  section that does (``source_key`` says which), once each, clustered by
+  section so a question reads them in a few pages; ``task_written`` how the
+  text wrote each;
 - ``duty_rows``: each (unit, role, task) once, with the keys a ``duties``
   answer is sorted by, indexed in that order so a page is read, not sorted.
 
@@ -42,11 +45,17 @@ CREATE INDEX IF NOT EXISTS task_keys_doc ON task_keys(doc_id, section);
 CREATE VIRTUAL TABLE IF NOT EXISTS task_words USING fts5(
     words, content='', tokenize='unicode61', detail='full', columnsize=0
 );
-CREATE TABLE IF NOT EXISTS task_units (
-    key INTEGER NOT NULL REFERENCES task_keys(key) ON DELETE CASCADE, ordinal INTEGER NOT NULL,
-    agency TEXT NOT NULL, role TEXT NOT NULL, as_written TEXT, source_key INTEGER
+CREATE TABLE IF NOT EXISTS unit_ids (
+    id INTEGER PRIMARY KEY, agency TEXT NOT NULL, role TEXT NOT NULL, UNIQUE (agency, role)
 );
-CREATE INDEX IF NOT EXISTS task_units_key ON task_units(key);
+CREATE TABLE IF NOT EXISTS task_units (
+    key INTEGER NOT NULL REFERENCES task_keys(key) ON DELETE CASCADE, unit INTEGER NOT NULL, source_key INTEGER,
+    PRIMARY KEY (key, unit)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS task_written (
+    key INTEGER NOT NULL REFERENCES task_keys(key) ON DELETE CASCADE, unit INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL, written TEXT NOT NULL, PRIMARY KEY (key, unit, ordinal)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS duty_rows (
     agency TEXT NOT NULL, role_rank INTEGER NOT NULL, role TEXT NOT NULL,
     sort_title TEXT NOT NULL, sort_start INTEGER NOT NULL, source_path TEXT NOT NULL, doc_ordinal INTEGER NOT NULL,
@@ -60,31 +69,31 @@ CREATE INDEX IF NOT EXISTS duty_rows_order ON duty_rows(
 CREATE INDEX IF NOT EXISTS duty_rows_doc ON duty_rows(doc_id);
 """
 
-_RUN = re.compile(r"[^\W_]+")  # the characters FTS5's unicode61 tokenizer keeps in a token (letters, digits)
+_RUN = re.compile(r"[^\W_]")  # a character FTS5's unicode61 tokenizer keeps in a token (letter, digit)
 
 
 def bigrams(text: str) -> str:
-    """``text`` as the tokens ``task_words`` holds: each run of letters and digits as its overlapping
-    bigrams, then its last character alone (so a 1-character word is a prefix query)."""
-    out: list[str] = []
-    for run in _RUN.findall(text):
-        if len(run) > 1:
-            out.append(" ".join(map(operator.add, run, run[1:])))
-        out.append(run[-1])
-    return " ".join(out)
+    """``text`` as the tokens ``task_words`` holds: every overlapping pair of characters, then the last alone.
+
+    The unicode61 tokenizer drops punctuation and spaces, so a pair holding one becomes the single
+    character beside it and a pair of two becomes nothing: pairs of a run of letters and digits stay
+    whole and in order (a word is an exact phrase of its pairs), and every character begins some
+    token (a 1-character word is a prefix query). All of it is done by C code (map, join).
+    """
+    return " ".join(map(operator.add, text, text[1:])) + " " + text[-1:]
 
 
 def match_expression(words: Iterable[str]) -> str | None:
-    """The FTS5 query a section holding every word matches: each word an exact phrase of its bigrams.
-
-    A word holding punctuation asks for each of its runs; a 1-character run for any bigram starting
-    with it. None when no word holds a letter or digit.
-    """
+    """The FTS5 query a section holding every word matches: each word an exact phrase of its pairs, a
+    1-character word any token starting with it. None when a word holds no letter or digit."""
     parts = []
     for word in words:
-        for run in _RUN.findall(word):
-            phrase = " ".join(map(operator.add, run, run[1:])) if len(run) > 1 else run
-            parts.append(f'"{phrase}"' + ("*" if len(run) == 1 else ""))
+        if not _RUN.search(word):
+            return None
+        if len(word) == 1:
+            parts.append(f'"{word}"*')
+        else:
+            parts.append('"' + " ".join(map(operator.add, word, word[1:])).replace('"', '""') + '"')
     return " AND ".join(parts) or None
 
 
@@ -109,39 +118,62 @@ def insert(conn: sqlite3.Connection, doc: Document, text: str, source_path: str,
             "INSERT INTO task_words (rowid, words) VALUES (?, ?)", (key, bigrams(f"{section.heading}\n{body}"))
         )
     conn.executemany("UPDATE task_keys SET parent_key = ? WHERE key = ?", [(keys[p], k) for p, k in later if p in keys])
-    conn.executemany("INSERT INTO task_units VALUES (?, ?, ?, ?, ?, ?)", _unit_rows(doc, keys))
+    units, written = _unit_rows(doc, keys)
+    ids = _unit_ids(conn, {(agency, role) for _, agency, role, _ in units})
+    conn.executemany(
+        "INSERT OR IGNORE INTO task_units VALUES (?, ?, ?)",
+        [(key, ids[(agency, role)], source) for key, agency, role, source in units],
+    )
+    conn.executemany(
+        "INSERT INTO task_written VALUES (?, ?, ?, ?)",
+        [(key, ids[(agency, role)], n, text) for key, agency, role, n, text in written],
+    )
     conn.executemany(
         "INSERT INTO duty_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         _duty_rows(doc, source_path, doc_ordinal),
     )
 
 
-def _unit_rows(doc: Document, keys: dict[str, int]) -> list[tuple[object, ...]]:
-    """Each section's units, own or inherited from its nearest enclosing section that names some.
+def _unit_ids(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The number of each (agency, role), given one the first time it is seen (numbers are never reused)."""
+    conn.executemany("INSERT OR IGNORE INTO unit_ids (agency, role) VALUES (?, ?)", sorted(pairs))
+    ids = {}
+    for agency, role in pairs:
+        ids[(agency, role)] = conn.execute(
+            "SELECT id FROM unit_ids WHERE agency = ? AND role = ?", (agency, role)
+        ).fetchone()[0]
+    return ids
 
-    Units come by first mention of each agency, then in mention order (the graph's edge order).
-    """
+
+Units = list[tuple[int, str, str, int | None]]  # (key, agency, role, source key when inherited)
+Written = list[tuple[int, str, str, int, str]]  # (key, agency, role, position among the task's units, as written)
+
+
+def _unit_rows(doc: Document, keys: dict[str, int]) -> tuple[Units, Written]:
+    """Each section's units, own or inherited from its nearest enclosing section that names some, and how
+    each was written, by first mention of each agency, then in mention order (the graph's edge order)."""
     own: dict[str, list[tuple[str, str, str | None]]] = {}
     for r in doc.responsibilities:
         if r.section:
             own.setdefault(r.section, []).append((r.agency, r.role, r.as_written))
     parents = {s.id: s.parent for s in doc.sections}
-    rows: list[tuple[object, ...]] = []
+    units: Units = []
+    written: Written = []
     for section in doc.sections:
         source: str | None = section.id
         while source is not None and source not in own:
             source = parents.get(source)
         if source is None:
             continue
-        units = own[source]
         first: dict[str, int] = {}
-        for n, (agency, _, _) in enumerate(units):
+        for n, (agency, _, _) in enumerate(own[source]):
             first.setdefault(agency, n)
-        ordered = sorted(units, key=lambda u: first[u[0]])
+        ordered = sorted(own[source], key=lambda u: first[u[0]])
         inherited = None if source == section.id else keys.get(source)
         key = keys[section.id]
-        rows += [(key, n, agency, role, written, inherited) for n, (agency, role, written) in enumerate(ordered)]
-    return rows
+        units += [(key, agency, role, inherited) for agency, role, _ in ordered]
+        written += [(key, agency, role, n, text) for n, (agency, role, text) in enumerate(ordered) if text]
+    return units, written
 
 
 def _duty_rows(doc: Document, source_path: str, doc_ordinal: int) -> list[tuple[object, ...]]:

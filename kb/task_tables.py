@@ -34,14 +34,14 @@ Canonical = Callable[[str, str | None], tuple[str, str | None]]
 
 
 def has_tables(conn: sqlite3.Connection) -> bool:
-    """True when the store holds the query tables (schema 3); stores older than schema 2 are answered from the
-    graph. A schema-2 store's tables cannot answer the current queries: it is refused with what to do."""
+    """True when the store holds the query tables (schema 4); stores older than schema 2 are answered from the
+    graph. The tables of a schema-2 or -3 store cannot answer the current queries: it is refused with what to do."""
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except sqlite3.Error:
         return False
     version = int(row[0]) if row is not None and str(row[0]).isdigit() else 0
-    if version == 2:
+    if version in (2, 3):
         raise KnowledgeBaseError(
             "this knowledge base was built by an older policykb and cannot answer who/duties/chain quickly; "
             "run `policykb build` to rebuild it"
@@ -328,48 +328,51 @@ def who(conn: sqlite3.Connection, tasks: Tasks, found: list[Task], shown: int | 
     return _sorted_units(conn, groups.values())
 
 
-_WRITTEN_ORDER = (  # the first task (reading order) and unit position a written form appears at, as one string
-    "coalesce(title, '') || char(1) || printf('%012d', start) || char(1) || doc_id || char(1) "
-    "|| printf('%06d', ordinal)"
-)
-
-
 def who_matching(conn: sqlite3.Connection, query: str, city: str | None, shown: int | None = TASKS_SHOWN) -> Rows:
-    """:func:`who` of the tasks :func:`find_tasks` finds, counted and paged by SQLite: only the tasks shown
-    are read into Python, however many match."""
+    """:func:`who` of the tasks :func:`find_tasks` finds: SQLite numbers the matched tasks in reading order
+    and streams their (unit, task) pairs in that order as small integers, so each unit's count and first
+    ``shown`` tasks take one pass; only the tasks shown are read as rows."""
     sql, args = _found(query, city)
-    rows = conn.execute(
-        f"{sql}, units AS MATERIALIZED (SELECT u.agency, u.role, u.as_written, u.ordinal, u.source_key, "
-        "f.key, f.title, f.start, f.doc_id FROM found f JOIN task_units u ON u.key = f.key), "
-        "ranked AS (SELECT agency, role, key, source_key, row_number() OVER w AS n, "
-        "count(*) OVER (PARTITION BY agency, role) AS total FROM (SELECT agency, role, key, title, start, doc_id, "
-        "source_key FROM units GROUP BY agency, role, key) WINDOW w AS (PARTITION BY agency, role "
-        "ORDER BY title, start, doc_id)) "
-        "SELECT 0, agency, role, total, n, key, source_key FROM ranked WHERE n <= ? UNION ALL "
-        f"SELECT 1, agency, role, NULL, min({_WRITTEN_ORDER}), NULL, as_written FROM units "
-        "WHERE as_written != '' GROUP BY agency, role, as_written",
-        [*args, ALL if shown is None else shown],
+    ranked = (
+        f"{sql}, ranked AS MATERIALIZED (SELECT key, row_number() OVER (ORDER BY title, start, doc_id) AS n "
+        "FROM found) "
+    )
+    pairs = conn.execute(
+        f"{ranked} SELECT u.unit, u.key, u.source_key FROM ranked f JOIN task_units u ON u.key = f.key ORDER BY f.n",
+        args,
     ).fetchall()
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
-    picked: list[tuple[Any, ...]] = []
-    written: list[tuple[Any, ...]] = []
-    for kind, agency, role, total, order, key, extra in rows:
-        if role not in ROLE_LABELS:
-            continue
-        row = groups.setdefault((agency, role), _unit_row(agency, role))
-        if kind == 0:
-            row["task_count"] = total
-            picked.append((agency, role, order, key, extra))
-        else:
-            written.append((agency, role, order, extra))
-    for agency, role, _, text in sorted(written, key=lambda w: w[2]):
-        groups[(agency, role)]["as_written"].append(text)
-    info = _task_infos(conn, {k for _, _, _, key, source in picked for k in (key, source) if k is not None})
-    for agency, role, _, key, source in sorted(picked, key=lambda p: p[2]):
-        task = dict(info[key][1])
-        task["inherited_from"] = info[source][0].label() if source is not None else None
-        groups[(agency, role)]["tasks"].append(task)
-    return _sorted_units(conn, (row for row in groups.values() if row["task_count"]))
+    if not pairs:
+        return Rows()
+    counts: dict[int, int] = {}
+    picked: dict[int, list[tuple[int, int | None]]] = {}
+    limit = ALL if shown is None else shown
+    for unit, key, source in pairs:
+        n = counts[unit] = counts.get(unit, 0) + 1
+        if n <= limit:
+            picked.setdefault(unit, []).append((key, source))
+    groups = {}
+    for unit, agency, role in conn.execute(
+        "SELECT u.id, u.agency, u.role FROM json_each(?) j JOIN unit_ids u ON u.id = j.value",
+        (json.dumps(sorted(counts)),),
+    ):
+        if role in ROLE_LABELS:
+            groups[unit] = _unit_row(agency, role)
+            groups[unit]["task_count"] = counts[unit]
+    written = conn.execute(
+        f"{ranked} SELECT w.unit, w.written FROM ranked f JOIN task_written w ON w.key = f.key "
+        "GROUP BY w.unit, w.written ORDER BY min(f.n * 1000000 + w.ordinal)",
+        args,
+    )
+    for unit, text in written:
+        if unit in groups:
+            groups[unit]["as_written"].append(text)
+    info = _task_infos(conn, {k for tasks in picked.values() for pair in tasks for k in pair if k is not None})
+    for unit, tasks in picked.items():
+        for key, source in tasks if unit in groups else ():
+            task = dict(info[key][1])
+            task["inherited_from"] = info[source][0].label() if source is not None else None
+            groups[unit]["tasks"].append(task)
+    return _sorted_units(conn, groups.values())
 
 
 def _task_infos(conn: sqlite3.Connection, keys: set[int]) -> dict[int, tuple[Task, dict[str, Any]]]:
@@ -458,13 +461,17 @@ def duties(
     where += place
     args += place_args
     total = conn.execute(f"SELECT count(*) FROM duty_rows r WHERE {where}", args).fetchone()[0]
+    page = (  # the page is picked from duty_rows alone; only its rows are joined to their documents
+        f"SELECT * FROM duty_rows r WHERE {where} ORDER BY r.role_rank, r.sort_title, r.sort_start, r.agency, "
+        "r.source_path, r.doc_ordinal, r.ordinal LIMIT ?"
+    )
     sql = (
         'SELECT r.agency, r.role, r.as_written, r.start, r."end", d.id, d.title, d.jurisdiction, '
-        "d.data ->> '$.span', "
+        "CASE WHEN r.section IS NULL THEN d.data ->> '$.span' END, "
         's.id, s.number, s.heading, s.level, s.parent, s.start, s."end", r.section '
-        "FROM duty_rows r JOIN documents d ON d.id = r.doc_id "
-        f"LEFT JOIN sections s ON s.doc_id = r.doc_id AND s.id = r.section WHERE {where} "
-        "ORDER BY r.role_rank, r.sort_title, r.sort_start, r.agency, r.source_path, r.doc_ordinal, r.ordinal LIMIT ?"
+        f"FROM ({page}) r JOIN documents d ON d.id = r.doc_id "
+        "LEFT JOIN sections s ON s.doc_id = r.doc_id AND s.id = r.section "
+        "ORDER BY r.role_rank, r.sort_title, r.sort_start, r.agency, r.source_path, r.doc_ordinal, r.ordinal"
     )
     rows = Rows(total=total)
     for agency, relation, written, u_start, u_end, doc_id, title, place_, doc_span, *task, section in conn.execute(

@@ -86,10 +86,11 @@ def test_who_and_duties_forget_a_removed_file(kb_copy):
         assert all(r["doc_id"] != gone[1] for r in queries.duties(kb, "市财政局", limit=None))
 
 
-def test_a_store_built_before_these_tables_is_refused_with_what_to_do(kb_copy):
+@pytest.mark.parametrize("version", ["2", "3"])
+def test_a_store_built_before_these_tables_is_refused_with_what_to_do(kb_copy, version):
     database = layout.current_generation(kb_copy) / layout.DB_NAME
     with sqlite3.connect(database) as conn:
-        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
     with KnowledgeBase(kb_copy) as kb, pytest.raises(KnowledgeBaseError, match="policykb build"):
         queries.who(kb, "绿色工厂")
     result = CliRunner().invoke(cli, ["duties", "市财政局", "--kb", str(kb_copy)])
