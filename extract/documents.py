@@ -342,6 +342,21 @@ def _is_provision(line: str) -> bool:
     return GRANT_WORD.search(line) is not None and (MONEY.search(line) or PERCENT.search(line)) is not None
 
 
+RUN_IN_DATE = re.compile(r"^.{0,30}?\d{4}年\d{1,2}月\d{1,2}日")  # a signature glued before the title by a digest page
+
+
+def _run_in_title(line: str) -> str | None:
+    """A title that a page ran into the document's first sentence (…行动方案(2023-2025年)为深入学习…), or None."""
+    found = (line.find(word, 6, 120) for word in words_of("structure_cues.tsv", "kind", "opening"))
+    for at in sorted(at for at in found if at >= 0):
+        head = line[:at]
+        date = RUN_IN_DATE.match(head)
+        head = head[date.end() :] if date else head
+        if len(head) >= 6 and is_title_line(head) and doc_type_of(head):
+            return head
+    return None
+
+
 def _untitled_document(text: str, lines: list[Line]) -> list[Document]:
     """A text with no title we recognise is still one document when it has two numbered headings (一、二、 / 第一条,
     or an excerpt opening at （三）总体目标 with 二、 below),
@@ -363,6 +378,7 @@ def _untitled_document(text: str, lines: list[Line]) -> list[Document]:
     first = next(k for k in body if k > (furniture_before[-1] if furniture_before else -1))
     end, signature = _end_line(lines, first, body[-1] + 1)
     title = lines[first].text if is_title_line(lines[first].text) and first < numbered[0] else None
+    title = title or _run_in_title(lines[first].text)
     span = (lines[first].start, lines[max(end, first + 1) - 1].end)
     meta = read_page_meta(lines[: numbered[0]])
     title = title or meta.title()

@@ -847,3 +847,14 @@ def test_a_page_headline_naming_the_plan_that_follows_its_notice_is_no_document(
     )
     notice, plan = split_documents(text)
     assert notice.title.startswith("某市人民政府关于印发") and plan.forwarded_by == notice.id
+
+
+@pytest.mark.parametrize(
+    "glued",
+    ["", "某县人民政府2023年3月1日"],  # a digest page may glue the forwarding notice's signature before it
+)
+def test_a_title_run_into_the_first_sentence_is_the_title(glued):
+    opening = "某县促进企业发展行动方案(2023-2025年)为深入贯彻精神，制定本方案。"
+    text = glued + opening + "\n一、总体要求\n做好。\n二、任务\n抓好。"
+    [doc] = split_documents(text)
+    assert (doc.title, doc.jurisdiction) == ("某县促进企业发展行动方案(2023-2025年)", "某县")
