@@ -94,8 +94,10 @@ def agency_words() -> list[str]:
 
 def full_segmenter() -> Segmenter:
     """jieba with its full dictionary and our user words (used when indexing)."""
+    from kb import jieba_cache
+
     seg = jieba.Tokenizer()
-    seg.initialize()
+    jieba_cache.initialize(seg, jieba)
     for word in policy_words() + agency_words():
         if len(word) >= 2:
             seg.add_word(word)
