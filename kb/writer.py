@@ -122,6 +122,7 @@ class _Generation:
         self.db_path = self.path / layout.DB_NAME
         self.index_path = self.path / layout.INDEX_DIR
         self.fresh = base is None
+        self.done = False  # published: an error or Ctrl-C after this point must not undo it
         try:
             if base is not None:
                 with store.connect(base / layout.DB_NAME, readonly=True) as src, sqlite3.connect(self.db_path) as dst:
@@ -172,9 +173,12 @@ class _Generation:
         store.use_wal(self.conn)  # later adds change this database in place (_InPlace)
         self.conn.close()
         layout.publish(self.root, self.path)
+        self.done = True
         return counts
 
     def abandon(self) -> None:
+        if self.done:
+            return
         with contextlib.suppress(Exception):  # already failing; the folder goes anyway
             self.writer.cancel()
         self.conn.close()
@@ -222,6 +226,7 @@ class _InPlace(_Generation):
         self.root = root
         self.path = gen
         self.fresh = False
+        self.done = False  # committed: an error or Ctrl-C after this point must not undo it
         self.conn = store.connect(gen / layout.DB_NAME)
         try:
             self.before = layout.state_files(gen, store.index_state(self.conn))
@@ -252,17 +257,28 @@ class _InPlace(_Generation):
         store.set_index_state(self.conn, self.state)
         counts = store.counts(self.conn)
         self.conn.commit()
+        self.done = True
         self.conn.close()
         layout.prune_states(self.path, self.state)  # the state before this one stays for readers that opened it
         return counts
 
     def abandon(self) -> None:
+        if self.done:
+            return
         with contextlib.suppress(Exception):
             self.writer.cancel()
         with contextlib.suppress(Exception):
             self.conn.rollback()
         self.conn.close()
-        self._remove_new_files()
+        if not self._committed():  # a Ctrl-C can land just after the commit, before `done` is set
+            self._remove_new_files()
+
+    def _committed(self) -> bool:
+        try:
+            with contextlib.closing(store.connect(self.path / layout.DB_NAME, readonly=True)) as conn:
+                return store.index_state(conn) == self.state
+        except Exception:  # cannot tell: keep the files (an unnamed folder is pruned by the next writer)
+            return True
 
     def _remove_new_files(self) -> None:
         files = getattr(self, "files", None)

@@ -183,3 +183,36 @@ def test_an_add_that_runs_out_of_space_leaves_the_kb_as_before(two_file_kb: Path
         assert kb.search("技术改造")
     assert check_kb(two_file_kb).ok
     assert run_json("add", extra, "--kb", two_file_kb)["changed"]
+
+
+CTRL_C_AFTER_COMMIT = textwrap.dedent(
+    """
+    import sys
+    from kb import layout
+    calls = []
+    prune = layout.prune_states
+    def interrupted(gen, state):  # the second call comes right after the commit
+        calls.append(state)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return prune(gen, state)
+    layout.prune_states = interrupted
+    from cli import cli
+    cli(sys.argv[1:])
+    """
+)
+
+
+def test_a_ctrl_c_just_after_the_commit_keeps_the_committed_add(two_file_kb: Path, tmp_path: Path) -> None:
+    extra = copy_corpus(tmp_path / "extra", ("002",))
+    proc = subprocess.run(
+        [sys.executable, "-c", CTRL_C_AFTER_COMMIT, "add", str(extra), "--kb", str(two_file_kb)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+    )
+    assert proc.returncode == 130, proc.stderr
+    with KnowledgeBase(two_file_kb) as kb:
+        assert "002" in {name[:3] for name in _names(kb)}
+        assert kb.files.index.is_dir() and kb.files.vocab.is_file()
+    assert check_kb(two_file_kb).ok
