@@ -15,7 +15,9 @@ add time, rows that answer it with a few indexed reads done in C by SQLite:
   section so a question reads them in a few pages; ``task_written`` how the
   text wrote each;
 - ``duty_rows``: each (unit, role, task) once, with the keys a ``duties``
-  answer is sorted by, indexed in that order so a page is read, not sorted.
+  answer is sorted by, indexed in that order so a page is read, not sorted;
+- two indexes that resolve a unit's name from the index alone: the canonical
+  names of a written form, and the places documents are from.
 
 ``task_words`` is contentless (storing the bigram text would double the
 database): a deleted section's words stay behind, but its ``task_keys`` row
@@ -67,6 +69,8 @@ CREATE INDEX IF NOT EXISTS duty_rows_order ON duty_rows(
     agency, role_rank, sort_title, sort_start, source_path, doc_ordinal, ordinal, jurisdiction
 );
 CREATE INDEX IF NOT EXISTS duty_rows_doc ON duty_rows(doc_id);
+CREATE INDEX IF NOT EXISTS agency_names_written_canonical ON agency_names(written, canonical);
+CREATE INDEX IF NOT EXISTS documents_place ON documents(jurisdiction);
 """
 
 _RUN = re.compile(r"[^\W_]")  # a character FTS5's unicode61 tokenizer keeps in a token (letter, digit)

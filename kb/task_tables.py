@@ -213,11 +213,12 @@ def _found(query: str, city: str | None) -> tuple[str, list[Any]]:
     where, args = _city_test("k.jurisdiction", city)
     sql = (
         "WITH RECURSIVE hit(key) AS (SELECT rowid FROM task_words WHERE task_words MATCH ?), "
-        "matched AS MATERIALIZED (SELECT k.key, k.parent_key, k.doc_id, k.section, k.title, k.start "
+        "matched AS MATERIALIZED (SELECT k.key, k.parent_key "
         f"FROM hit JOIN task_keys k ON k.key = hit.key WHERE 1{where}), "
         "above(key) AS (SELECT parent_key FROM matched UNION SELECT k.parent_key FROM above JOIN task_keys k "
         "ON k.key = above.key), "
-        "found AS MATERIALIZED (SELECT * FROM matched WHERE key NOT IN (SELECT key FROM above WHERE key IS NOT NULL))"
+        "found AS MATERIALIZED (SELECT k.key, k.doc_id, k.section, k.title, k.start FROM matched m "
+        "JOIN task_keys k ON k.key = m.key WHERE m.key NOT IN (SELECT key FROM above WHERE key IS NOT NULL))"
     )
     return sql, [expression, *args]
 

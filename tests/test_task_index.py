@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from cli import cli
 from graph import queries as gq
-from kb import layout, queries, task_index, task_tables
+from kb import layout, queries, store, task_index, task_tables
 from kb.knowledge_base import KnowledgeBase
 from model import KnowledgeBaseError
 
@@ -24,7 +24,7 @@ ALPHABET = "绿色工厂技改补助5G化，。 （一）"
 
 def _matches(texts: list[str], words: list[str]) -> list[int]:
     conn = sqlite3.connect(":memory:")
-    conn.executescript(task_index.SCHEMA)
+    conn.executescript(store.SCHEMA)
     conn.executemany(
         "INSERT INTO task_words (rowid, words) VALUES (?, ?)", [(n, task_index.bigrams(t)) for n, t in enumerate(texts)]
     )
