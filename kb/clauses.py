@@ -14,6 +14,9 @@ from extract.locate import innermost_section
 from model import Document, Section, Span
 
 MAX_CLAUSE_CHARS = 160
+PATH_SEPARATOR = (
+    " › "  # between the headings of a section path (no word character: the index segments each heading alone)
+)
 _SENTENCE_END = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$")
 
 
@@ -105,7 +108,7 @@ def clauses_of(doc: Document, text: str) -> list[Clause]:
                     id=f"{doc.id}#{len(out) + 1}",
                     doc_id=doc.id,
                     section=section.id if section else None,
-                    section_path=" › ".join(_label(s) for s in chain),
+                    section_path=PATH_SEPARATOR.join(_label(s) for s in chain),
                     span=span,
                     text=text[span[0] : span[1]],
                     agencies=agencies,

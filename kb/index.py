@@ -15,15 +15,16 @@ from typing import Any
 
 from whoosh import formats, scoring
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, FieldType, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.writing import IndexWriter
 
-from kb.clauses import Clause
+from kb.clauses import PATH_SEPARATOR, Clause, clauses_of
 from kb.places import place_key
-from kb.tokenizer import analyzer
-from model import Document, KnowledgeBaseError
+from kb.tokenizer import Piece, SourceWords, Words, analyzer, joined_text_words, joined_words, words_of
+from model import Document, KnowledgeBaseError, Span
 
 SEARCH_FIELDS = ("body", "facts", "heading", "title")
 # "facts" repeats the words of the targets and funding clauses a clause states, so a clause that
@@ -70,9 +71,8 @@ def schema() -> Schema:
         doc_id=_with_lengths(ID(stored=True)),
         title=_positioned(TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["title"])),
         heading=_positioned(TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["heading"])),
-        # chars=True is kept although snippets no longer use the offsets: whoosh-ng's plain position
-        # format misreads a posting whose encoding ends in b"." as a legacy pickle (phrase search fails).
-        body=TEXT(analyzer=ana, stored=True, phrase=True, chars=True),
+        # positions only (snippets re-read the stored text), in the format that reads them safely
+        body=_positioned(TEXT(analyzer=ana, stored=True, phrase=True)),
         facts=TEXT(analyzer=ana, phrase=False, field_boost=FIELD_BOOSTS["facts"]),
         city=_with_lengths(ID),  # filter fields are not shown: not stored
         jurisdiction=STORED,
@@ -203,21 +203,77 @@ class LengthCachedBM25F(scoring.BM25F):
         return scorer
 
 
+class _ReadOnceLengths:
+    """A new segment's field lengths, each field's column read once, for whoosh writing its postings.
+
+    whoosh looks up the clause's field length for every posting it writes (to keep each
+    block's shortest and longest), through five calls and a file read each: a third of
+    the time of committing an index. The lengths are the same.
+    """
+
+    def __init__(self, perdoc: Any) -> None:
+        self._perdoc = perdoc
+        self._fields: dict[str, list[int] | None] = {}
+
+    def _read(self, fieldname: str) -> list[int] | None:
+        try:
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+            column = self._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            if column is None:
+                return []
+            raw = column._dbfile.get(column._basepos, column._count)
+        except (AttributeError, TypeError):
+            return None
+        table = _length_table()
+        return [table[b] if b else 0 for b in raw]
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        if fieldname not in self._fields:
+            self._fields[fieldname] = self._read(fieldname)
+        lengths = self._fields[fieldname]
+        if lengths is None:  # not the column layout we know: ask whoosh
+            found: int | None = self._perdoc.doc_field_length(docnum, fieldname, default)
+            return found
+        return lengths[docnum] if docnum < len(lengths) else 0  # 0: no length, as whoosh's None (postings skip it)
+
+
+class _FieldWriter(W3FieldWriter):
+    def add_postings(self, schema: Schema, lengths: Any, items: Any) -> None:
+        super().add_postings(schema, _ReadOnceLengths(lengths) if lengths is not None else None, items)
+
+
+class IndexCodec(W3Codec):
+    """whoosh's codec, writing postings with :class:`_ReadOnceLengths` (the files are the same).
+
+    Each segment keeps the codec that wrote it (pickled): keep this class importable here.
+    """
+
+    def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:
+        return _FieldWriter(self, storage, segment)
+
+
 def writer(ix: whoosh_index.Index) -> IndexWriter:
-    return ix.writer(limitmb=LIMIT_MB)
+    return ix.writer(limitmb=LIMIT_MB, codec=IndexCodec())
+
+
+def _fact_parts(doc: Document, clause: Clause) -> list[tuple[str, Span | None]]:
+    """The instruments, metrics and texts of the funding clauses and targets inside ``clause``, with spans where
+    they are source text."""
+    start, end = clause.span
+    parts: list[tuple[str, Span | None]] = []
+    for f in doc.funding:
+        if f.span[0] < end and start < f.span[1]:
+            parts += [(f.instrument, None), (f.text, f.span)]
+    for t in doc.targets:
+        if t.span[0] < end and start < t.span[1]:
+            parts += [(t.metric, None), (t.text, t.span)]
+    return [(text, span) for text, span in parts if text]
 
 
 def _fact_words(doc: Document, clause: Clause) -> str:
-    """The instruments, metrics and texts of the funding clauses and targets inside ``clause``."""
-    start, end = clause.span
-    words: list[str] = []
-    for f in doc.funding:
-        if f.span[0] < end and start < f.span[1]:
-            words += [f.instrument, f.text]
-    for t in doc.targets:
-        if t.span[0] < end and start < t.span[1]:
-            words += [t.metric, t.text]
-    return "\n".join(w for w in words if w)
+    """The text of the ``facts`` field: the fact parts, one a line."""
+    return "\n".join(text for text, _ in _fact_parts(doc, clause))
 
 
 def analysed_texts(doc: Document, clauses: list[Clause]) -> list[str]:
@@ -226,6 +282,35 @@ def analysed_texts(doc: Document, clauses: list[Clause]) -> list[str]:
     for c in clauses:
         texts += [c.section_path, c.text, _fact_words(doc, c)]
     return texts
+
+
+def file_words(text: str, documents: list[Document]) -> Words:
+    """The words of every text :func:`add_clauses` hands the analyzer for one file, segmenting its text once.
+
+    Clause bodies and fact texts are spans of ``text``: their words are sliced from the
+    words of the whole (kb.tokenizer.SourceWords). A section path is its headings joined:
+    each distinct heading is segmented once. Titles and fact names are short and repeat.
+    """
+    source = SourceWords(text)
+    words: Words = {}
+
+    def of(part: str, span: Span | None) -> list[list[Piece]]:
+        if span is not None and text[span[0] : span[1]] == part:
+            return source.of_span(*span)
+        return words_of(part)
+
+    for doc in documents:
+        if doc.title:
+            words[doc.title] = words_of(doc.title)
+        for c in clauses_of(doc, text):
+            words[c.text] = source.of_span(*c.span)
+            if c.section_path and c.section_path not in words:
+                words[c.section_path] = joined_text_words(c.section_path, PATH_SEPARATOR)
+            parts = _fact_parts(doc, c)
+            if parts:
+                joined = "\n".join(part for part, _ in parts)
+                words[joined] = joined_words([(part, of(part, span)) for part, span in parts], "\n")
+    return words
 
 
 def add_clauses(w: IndexWriter, doc: Document, clauses: list[Clause]) -> None:

@@ -155,17 +155,15 @@ def _extract_in_worker(path: str, kwargs: dict[str, int]) -> tuple[SourceText, l
     """Runs in a worker process: the file's text, its documents with facts, and the words of its clauses.
 
     Segmenting the clauses here (both cores) rather than in the writer (one core) is
-    most of what the index costs; the writer reuses these words as they are.
+    most of what the index costs; the writer reuses these words as they are. The
+    file's text is segmented once and each clause's words are sliced from it.
     """
     from extract import extract_source, read_source
-    from kb.clauses import clauses_of
-    from kb.index import analysed_texts
-    from kb.tokenizer import index_words
+    from kb.index import file_words
 
     source = read_source(path, **kwargs)
     documents = extract_source(source).documents
-    texts = [t for doc in documents for t in analysed_texts(doc, clauses_of(doc, source.text))]
-    return source, documents, index_words(texts)
+    return source, documents, file_words(source.text, documents)
 
 
 def _read_in_worker(path: str, kwargs: dict[str, int]) -> tuple[SourceText, list[Document], None]:

@@ -18,6 +18,7 @@ import re
 import sys
 import threading
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -25,7 +26,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from whoosh.analysis import LowercaseFilter, Token, Tokenizer
+from whoosh.analysis import Token, Tokenizer
 
 if TYPE_CHECKING:
     from jieba import Tokenizer as Segmenter
@@ -120,6 +121,7 @@ def use_vocabulary(path: Path) -> None:
         _segmenter = vocabulary_segmenter(path)
         _vocabulary_path = path
         _memo.clear()
+        _clear_entries()
 
 
 _full: Segmenter | None = None
@@ -134,6 +136,7 @@ def use_full_dictionary() -> Segmenter:
         if _segmenter is not _full:
             _segmenter = _full
             _memo.clear()
+            _clear_entries()
         return _segmenter
 
 
@@ -160,18 +163,52 @@ def inner_words(seg: Segmenter, word: str) -> Iterator[tuple[str, int]]:
 
 
 Piece = tuple[str, int, int]
+# What a word jieba gives becomes in the index: None (not a word: spaces, punctuation), or its
+# lowercase form with, when expanding, the lowercase dictionary words inside it at their offsets.
+# Words repeat all through a corpus, so each is looked at once per segmenter (cleared on a switch).
+_Entry = tuple[str, tuple[Piece, ...]] | None
+_entries: dict[bool, dict[str, _Entry]] = {True: {}, False: {}}  # by expand
+ENTRIES_MAX = 500_000
+_UNSEEN = ("", ())
+
+
+def _clear_entries() -> None:
+    for table in _entries.values():
+        table.clear()
+
+
+def _entry(seg: Segmenter, word: str, expand: bool) -> _Entry:
+    table = _entries[expand]
+    if len(table) >= ENTRIES_MAX:
+        table.clear()
+    entry: _Entry = None
+    if _is_word(word):
+        inner = tuple((p.lower(), i, i + len(p)) for p, i in inner_words(seg, word)) if expand else ()
+        entry = (word.lower(), inner)
+    table[word] = entry
+    return entry
 
 
 def _segment(seg: Segmenter, value: str, expand: bool) -> list[list[Piece]]:
-    """The words of ``value``, each with the dictionary words inside it (when ``expand``), with offsets."""
+    """The words of ``value`` (lowercase), each with the dictionary words inside it (when ``expand``), with offsets.
+
+    Walks jieba's ``cut`` and counts offsets itself (what ``tokenize`` does, one generator less).
+    """
     out: list[list[Piece]] = []
-    for word, start, end in seg.tokenize(value, HMM=True):
-        if not _is_word(word):
-            continue
-        pieces = [(word, start, end)]
-        if expand:
-            pieces += [(p, start + i, start + i + len(p)) for p, i in inner_words(seg, word)]
-        out.append(pieces)
+    table = _entries[expand]
+    start = 0
+    for word in seg.cut(value, HMM=True):
+        end = start + len(word)
+        entry = table.get(word, _UNSEEN)
+        if entry is _UNSEEN:
+            entry = _entry(seg, word, expand)
+        if entry is not None:
+            text, inner = entry
+            if inner:
+                out.append([(text, start, end), *[(p, start + s, start + e) for p, s, e in inner]])
+            else:
+                out.append([(text, start, end)])
+        start = end
     return out
 
 
@@ -187,6 +224,75 @@ def index_words(values: Iterable[str]) -> Words:
     """The index-mode words of each distinct value; run where the file was read, so each text is segmented once."""
     seg = segmenter()
     return {value: _words(seg, value, True) for value in set(values) if value}
+
+
+def _in_block(ch: str) -> bool:
+    """True for a character jieba segments together with its neighbours of the same kind (Han, letters, digits)."""
+    return jieba.re_han_default.match(ch) is not None
+
+
+def _shifted(groups: list[list[Piece]], shift: int) -> list[list[Piece]]:
+    return [[(w, s + shift, e + shift) for w, s, e in group] for group in groups] if shift else groups
+
+
+class SourceWords:
+    """The index-mode words of one whole text, segmented once, and of any part of it by slicing.
+
+    jieba cuts a text into blocks at every character outside its Han/alphanumeric class
+    and segments each block alone. So the words of a part are: the words of the whole
+    that lie between the first and last block boundaries inside the part, plus the words
+    of the part's cut-off ends (a fact starting mid-sentence), segmented on their own.
+    That is exactly what segmenting the part alone gives (tests/test_tokenizer.py).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = _segment(segmenter(), text, True)
+        self._starts = [group[0][1] for group in self.words]
+
+    def at_boundary(self, offset: int) -> bool:
+        text = self.text
+        return offset <= 0 or offset >= len(text) or not (_in_block(text[offset - 1]) and _in_block(text[offset]))
+
+    def of_span(self, start: int, end: int) -> list[list[Piece]]:
+        """The words of ``text[start:end]``, offsets relative to ``start`` (same as segmenting that part alone)."""
+        text = self.text
+        inner_start, inner_end = start, end
+        while inner_start < end and not self.at_boundary(inner_start):
+            inner_start += 1
+        while inner_end > inner_start and not self.at_boundary(inner_end):
+            inner_end -= 1
+        if inner_start >= inner_end:  # no whole block inside: a short part, segmented alone
+            return words_of(text[start:end])
+        first, last = bisect_left(self._starts, inner_start), bisect_left(self._starts, inner_end)
+        out = list(words_of(text[start:inner_start])) if inner_start > start else []  # a copy: kept lists are shared
+        out += _shifted(self.words[first:last], -start)
+        if inner_end < end:
+            out += _shifted(words_of(text[inner_end:end]), inner_end - start)
+        return out
+
+
+def words_of(value: str) -> list[list[Piece]]:
+    """The index-mode words of one text (remembered when short)."""
+    return _words(segmenter(), value, True)
+
+
+def joined_words(parts: list[tuple[str, list[list[Piece]]]], separator: str) -> list[list[Piece]]:
+    """The words of ``separator.join(texts)`` from each text's words (the separator must be no word: "\\n", " › ")."""
+    out: list[list[Piece]] = []
+    shift = 0
+    for text, groups in parts:
+        out += _shifted(groups, shift)
+        shift += len(text) + len(separator)
+    return out
+
+
+def joined_text_words(value: str, separator: str) -> list[list[Piece]]:
+    """The words of ``value`` from the words of each of its parts between ``separator`` (each part once, remembered).
+
+    Exact when ``separator`` holds no word character: jieba then never segments across it.
+    """
+    return joined_words([(part, words_of(part)) for part in value.split(separator)], separator)
 
 
 @contextmanager
@@ -215,7 +321,11 @@ def _words(seg: Segmenter, value: str, expand: bool) -> list[list[Piece]]:
 
 
 class JiebaTokenizer(Tokenizer):
-    """A whoosh tokenizer over jieba; picklable (the segmenter is module state, not stored in the schema)."""
+    """A whoosh tokenizer over jieba, giving lowercase words; picklable (the segmenter is module state).
+
+    It lowercases itself (the word table above does it once per word) rather than through
+    whoosh's LowercaseFilter, one more Python generator step for every word indexed.
+    """
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, JiebaTokenizer)
@@ -238,7 +348,7 @@ class JiebaTokenizer(Tokenizer):
     ) -> Iterable[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:
-            token.original = token.text = value
+            token.original = token.text = value.lower()
             token.boost = 1.0
             if positions:
                 token.pos = start_pos
@@ -263,7 +373,8 @@ class JiebaTokenizer(Tokenizer):
 
 
 def analyzer() -> Any:
-    return JiebaTokenizer() | LowercaseFilter()
+    """The analyzer of every text field (older indexes add a LowercaseFilter to it: the same words)."""
+    return JiebaTokenizer()
 
 
 # A word no text holds, whose frequency makes the small dictionary's total that of the full one.
