@@ -40,6 +40,7 @@ BOLD_MAX_CHARS = 30
 # How the line before a paragraph ends: a sentence or a bracketed note closes there.
 PARAGRAPH_ENDS = tuple("。；;：:！？!?）)】〕」』”")
 CELL_MAX_CHARS = 15
+NEXT_HEADING_LOOKAHEAD = 300  # lines an excerpt's first heading (（三）) looks ahead for its next number (（四）)
 
 
 @dataclass
@@ -130,9 +131,9 @@ def _numbered_headings(lines: list[Line]) -> list[_Heading]:
             if not m:
                 continue
             n = _ordinal(m["n"])
-            excerpt = not found and _numbered_next(lines, k, kind, n)  # an excerpt opening at （三） then （四）
-            if n != 1 and n != last.get(kind, 0) + 1 and not excerpt:
-                break
+            in_sequence = n == 1 or n == last.get(kind, 0) + 1
+            if not in_sequence and (found or not _numbered_next(lines, k, kind, n)):
+                break  # out of sequence, unless an excerpt opens at （三） with （四） below
             if table_until is not None and levels[kind] > table_until:
                 break
             prev = lines[k - 1] if k else None
@@ -150,7 +151,7 @@ def _numbered_headings(lines: list[Line]) -> list[_Heading]:
 def _numbered_next(lines: list[Line], k: int, kind: str, n: int) -> bool:
     """A later line opens a heading of the same kind numbered ``n + 1``."""
     pattern = dict(KINDS)[kind]
-    for line in lines[k + 1 :]:
+    for line in lines[k + 1 : k + 1 + NEXT_HEADING_LOOKAHEAD]:
         m = pattern.match(line.text)
         if m and _ordinal(m["n"]) == n + 1:
             return True
