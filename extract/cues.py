@@ -22,6 +22,7 @@ def load_table(name: str) -> tuple[dict[str, str], ...]:
     )
 
 
+@cache
 def words_of(name: str, kind_column: str, kind: str, word_column: str = "word") -> tuple[str, ...]:
     """The words of one kind in a table, longest first (so the longest cue wins)."""
     words = {row[word_column] for row in load_table(name) if row[kind_column] == kind}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 from extract.cues import load_table, words_of
 from extract.pagemeta import is_meta_line
@@ -25,15 +26,20 @@ def is_furniture(line: str) -> bool:
     folded = _fold(line.strip()).lstrip(BULLETS).strip()
     if TIME_STAMP.match(folded) or is_meta_line(folded):
         return True
-    for row in load_table("furniture.tsv"):
-        word = _fold(row["words"])
-        if row["match"] == "prefix" and folded.startswith(word):
+    for match, word in _furniture_words():
+        if match == "prefix" and folded.startswith(word):
             return True
-        if row["match"] == "contains" and word in folded:
+        if match == "contains" and word in folded:
             return True
-        if row["match"] == "exact" and folded == word:
+        if match == "exact" and folded == word:
             return True
     return False
+
+
+@cache
+def _furniture_words() -> tuple[tuple[str, str], ...]:
+    """(match kind, folded words) of each row of furniture.tsv, folded once."""
+    return tuple((row["match"], _fold(row["words"])) for row in load_table("furniture.tsv"))
 
 
 def is_attachment_start(line: str) -> bool:

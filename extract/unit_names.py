@@ -110,10 +110,15 @@ def _trim_tail() -> re.Pattern[str]:
     return re.compile(_cues()["trim_tail"])
 
 
+@cache
+def _unit_suffix_keys() -> tuple[str, ...]:
+    return tuple(name_key(s) for s in rules()["unit_suffixes"])
+
+
 def is_whole(name: str) -> bool:
     """A name that ends like a unit (局, 委, 政府, 管委会…) or is a collective (各区县)."""
     key = name_key(name)
-    return is_collective(key) or key.endswith(tuple(name_key(s) for s in rules()["unit_suffixes"]))
+    return is_collective(key) or key.endswith(_unit_suffix_keys())
 
 
 @cache
