@@ -9,6 +9,7 @@ stopped build resumes where it was and an unchanged corpus rebuilds fast.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -221,7 +222,8 @@ def _worker_setup(lock_path: str | None) -> None:
     as long as its workers lived.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from extract import extract_source, read_source  # noqa: F401 - loaded while the writer loads its dictionary
+    with contextlib.suppress(Exception):  # an import error is reported by the file's own task
+        from extract import extract_source, read_source  # noqa: F401 - loaded while the writer loads its dictionary
 
     if lock_path is None or not os.path.isdir("/proc/self/fd"):
         return
