@@ -8,6 +8,7 @@ a comma that groups the thousands of a number (1,000). Every piece is an absolut
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from model import Span
 
@@ -29,6 +30,12 @@ def _breaks_a_quantity(text: str, i: int) -> bool:
     return UNIT_NEXT.match(text, k) is not None or ITEM_NEXT.match(text, k) is not None
 
 
+@cache
+def _stop_pattern(stops: str) -> re.Pattern[str]:
+    """Any one character of ``stops`` (found by the regex engine, not a Python loop over every character)."""
+    return re.compile("[" + re.escape(stops) + "]")
+
+
 def pieces(text: str, start: int, end: int, stops: str, keep_stop: bool = True) -> list[Span]:
     """``text[start:end]`` cut after each character of ``stops``.
 
@@ -37,8 +44,9 @@ def pieces(text: str, start: int, end: int, stops: str, keep_stop: bool = True) 
     """
     out: list[Span] = []
     piece_start = start
-    for i in range(start, end):
-        if text[i] not in stops or (text[i] == "," and THOUSANDS_COMMA.match(text, i)):
+    for stop in _stop_pattern(stops).finditer(text, start, end):
+        i = stop.start()
+        if text[i] == "," and THOUSANDS_COMMA.match(text, i):
             continue
         if text[i] == "\n" and _breaks_a_quantity(text, i):
             continue
