@@ -156,6 +156,7 @@ NOT_TARGETS = [
     "到2025年,推动智能家电走进千家万户,实施千企技改工程。",  # 千 in an idiom and in a name, no unit after
     "开展设备更新、以旧换新3大行动、12个工程、40项具体任务。",  # the parts of the plan, listed after an N大X
     "工业企业年纳税增幅在25%以上的,上述奖励最高不超过100万元。",  # …以上的, closes who may claim
+    "对集聚4家以上专精特新企业的产业园区授予“专精特新园区”荣誉称号。",  # who may receive an honour
 ]
 
 
