@@ -27,6 +27,7 @@ no database names, which the next writer prunes::
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -192,7 +193,9 @@ def prune_states(gen: Path, current: str) -> None:
 
 
 def link_folder(old: Path, new: Path) -> set[str]:
-    """Create ``new`` holding hard links to the files of ``old`` (lock files aside); returns the names linked.
+    """Create ``new`` holding hard links to the files of ``old`` (lock files aside); returns their names.
+
+    On a file system without hard links the files are copied and flushed instead.
 
     Only for folders whose files are never changed once written (whoosh writes new
     segment and TOC files and never reopens one for writing), so the new folder
@@ -203,7 +206,13 @@ def link_folder(old: Path, new: Path) -> set[str]:
     with os.scandir(old) as entries:
         for entry in entries:
             if entry.is_file(follow_symlinks=False) and not entry.name.endswith("LOCK"):
-                os.link(entry.path, new / entry.name)
+                try:
+                    os.link(entry.path, new / entry.name)
+                except OSError as exc:  # a file system without hard links: copy (and flush) instead
+                    if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+                        raise
+                    shutil.copyfile(entry.path, new / entry.name)
+                    fsync_file(new / entry.name)
                 linked.add(entry.name)
     return linked
 

@@ -216,3 +216,26 @@ def test_a_ctrl_c_just_after_the_commit_keeps_the_committed_add(two_file_kb: Pat
         assert "002" in {name[:3] for name in _names(kb)}
         assert kb.files.index.is_dir() and kb.files.vocab.is_file()
     assert check_kb(two_file_kb).ok
+
+
+@pytest.mark.parametrize("hard_links", [True, False], ids=["hard links", "no hard links (copies)"])
+def test_link_folder_shares_or_copies_every_file_but_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hard_links: bool
+) -> None:
+    old = tmp_path / "index"
+    old.mkdir()
+    (old / "MAIN_abc.seg").write_bytes(b"segment")
+    (old / "_MAIN_3.toc").write_bytes(b"toc")
+    (old / "MAIN_WRITELOCK").write_bytes(b"")
+    if not hard_links:
+
+        def no_link(src: object, dst: object) -> None:
+            raise OSError(1, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_link)
+    names = layout.link_folder(old, tmp_path / "index-1")
+    assert names == {"MAIN_abc.seg", "_MAIN_3.toc"}
+    new = tmp_path / "index-1"
+    assert {p.name for p in new.iterdir()} == names
+    assert (new / "MAIN_abc.seg").read_bytes() == b"segment"
+    assert ((new / "MAIN_abc.seg").stat().st_ino == (old / "MAIN_abc.seg").stat().st_ino) is hard_links
