@@ -150,7 +150,9 @@ class _Generation:
         record = store.SourceRecord(result.item.path, result.item.sha256, result.item.mtime, result.item.size)
         text = result.source.text
         all_clauses = []
-        with given_words(result.words):
+        # A result from the extraction cache comes without words: segment its text once here, as a worker would.
+        words = result.words if result.words is not None else index.file_words(text, result.documents)
+        with given_words(words):
             for doc in result.documents:
                 clauses = clauses_of(doc, text)
                 index.add_clauses(self.writer, doc, clauses)
