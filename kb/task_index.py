@@ -12,8 +12,8 @@ add time, rows that answer it with a few indexed reads done in C by SQLite:
 - ``task_units``: each section's units (``unit_ids``: one number per agency
   and role), its own or, when it names none, those of its nearest enclosing
   section that does (``source_key`` says which), once each, clustered by
-  section so a question reads them in a few pages; ``task_written`` how the
-  text wrote each;
+  section so a question reads them in a few pages, with how the text wrote
+  each (its forms in the order written, joined by ``WRITTEN_SEPARATOR``);
 - ``duty_rows``: each (unit, role, task) once, with the keys a ``duties``
   answer is sorted by, indexed in that order so a page is read, not sorted;
 - two indexes that resolve a unit's name from the index alone: the canonical
@@ -52,11 +52,7 @@ CREATE TABLE IF NOT EXISTS unit_ids (
 );
 CREATE TABLE IF NOT EXISTS task_units (
     key INTEGER NOT NULL REFERENCES task_keys(key) ON DELETE CASCADE, unit INTEGER NOT NULL, source_key INTEGER,
-    PRIMARY KEY (key, unit)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS task_written (
-    key INTEGER NOT NULL REFERENCES task_keys(key) ON DELETE CASCADE, unit INTEGER NOT NULL,
-    ordinal INTEGER NOT NULL, written TEXT NOT NULL, PRIMARY KEY (key, unit, ordinal)
+    written TEXT NOT NULL, PRIMARY KEY (key, unit)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS duty_rows (
     agency TEXT NOT NULL, role_rank INTEGER NOT NULL, role TEXT NOT NULL,
@@ -122,15 +118,11 @@ def insert(conn: sqlite3.Connection, doc: Document, text: str, source_path: str,
             "INSERT INTO task_words (rowid, words) VALUES (?, ?)", (key, bigrams(f"{section.heading}\n{body}"))
         )
     conn.executemany("UPDATE task_keys SET parent_key = ? WHERE key = ?", [(keys[p], k) for p, k in later if p in keys])
-    units, written = _unit_rows(doc, keys)
-    ids = _unit_ids(conn, {(agency, role) for _, agency, role, _ in units})
+    units = _unit_rows(doc, keys)
+    ids = _unit_ids(conn, {(agency, role) for _, agency, role, _, _ in units})
     conn.executemany(
-        "INSERT OR IGNORE INTO task_units VALUES (?, ?, ?)",
-        [(key, ids[(agency, role)], source) for key, agency, role, source in units],
-    )
-    conn.executemany(
-        "INSERT INTO task_written VALUES (?, ?, ?, ?)",
-        [(key, ids[(agency, role)], n, text) for key, agency, role, n, text in written],
+        "INSERT INTO task_units VALUES (?, ?, ?, ?)",
+        [(key, ids[(agency, role)], source, written) for key, agency, role, source, written in units],
     )
     conn.executemany(
         "INSERT INTO duty_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -149,20 +141,20 @@ def _unit_ids(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> dict[tup
     return ids
 
 
-Units = list[tuple[int, str, str, int | None]]  # (key, agency, role, source key when inherited)
-Written = list[tuple[int, str, str, int, str]]  # (key, agency, role, position among the task's units, as written)
+WRITTEN_SEPARATOR = "\x1f"  # joins a unit's written forms in task_units.written (no text holds it)
+Units = list[tuple[int, str, str, int | None, str]]  # (key, agency, role, source key when inherited, written forms)
 
 
-def _unit_rows(doc: Document, keys: dict[str, int]) -> tuple[Units, Written]:
-    """Each section's units, own or inherited from its nearest enclosing section that names some, and how
-    each was written, by first mention of each agency, then in mention order (the graph's edge order)."""
+def _unit_rows(doc: Document, keys: dict[str, int]) -> Units:
+    """Each section's units, own or inherited from its nearest enclosing section that names some, once each,
+    by first mention of each agency, then in mention order (the graph's edge order), with how each unit was
+    written there in that order."""
     own: dict[str, list[tuple[str, str, str | None]]] = {}
     for r in doc.responsibilities:
         if r.section:
             own.setdefault(r.section, []).append((r.agency, r.role, r.as_written))
     parents = {s.id: s.parent for s in doc.sections}
-    units: Units = []
-    written: Written = []
+    rows: Units = []
     for section in doc.sections:
         source: str | None = section.id
         while source is not None and source not in own:
@@ -172,12 +164,15 @@ def _unit_rows(doc: Document, keys: dict[str, int]) -> tuple[Units, Written]:
         first: dict[str, int] = {}
         for n, (agency, _, _) in enumerate(own[source]):
             first.setdefault(agency, n)
-        ordered = sorted(own[source], key=lambda u: first[u[0]])
+        written: dict[tuple[str, str], list[str]] = {}
+        for agency, role, text in sorted(own[source], key=lambda u: first[u[0]]):
+            forms = written.setdefault((agency, role), [])
+            if text and text not in forms:
+                forms.append(text)
         inherited = None if source == section.id else keys.get(source)
         key = keys[section.id]
-        units += [(key, agency, role, inherited) for agency, role, _ in ordered]
-        written += [(key, agency, role, n, text) for n, (agency, role, text) in enumerate(ordered) if text]
-    return units, written
+        rows += [(key, a, r, inherited, WRITTEN_SEPARATOR.join(forms)) for (a, r), forms in written.items()]
+    return rows
 
 
 def _duty_rows(doc: Document, source_path: str, doc_ordinal: int) -> list[tuple[object, ...]]:

@@ -34,14 +34,14 @@ Canonical = Callable[[str, str | None], tuple[str, str | None]]
 
 
 def has_tables(conn: sqlite3.Connection) -> bool:
-    """True when the store holds the query tables (schema 4); stores older than schema 2 are answered from the
-    graph. The tables of a schema-2 or -3 store cannot answer the current queries: it is refused with what to do."""
+    """True when the store holds the query tables (schema 5); stores older than schema 2 are answered from the
+    graph. The tables of a schema 2-4 store cannot answer the current queries: it is refused with what to do."""
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except sqlite3.Error:
         return False
     version = int(row[0]) if row is not None and str(row[0]).isdigit() else 0
-    if version in (2, 3):
+    if 2 <= version < 5:
         raise KnowledgeBaseError(
             "this knowledge base was built by an older policykb and cannot answer who/duties/chain quickly; "
             "run `policykb build` to rebuild it"
@@ -154,9 +154,6 @@ class Tasks:
             "heading": task.heading,
             "span": [task.start, task.end],
         }
-
-    def sort(self, tasks: Iterable[Task]) -> list[Task]:
-        return sorted(tasks, key=lambda t: (self.docs[t.doc_id].title or "", t.start))
 
     def responsible(self, task: Task) -> tuple[Task, list[tuple[str, str, str | None]]]:
         """The units named for ``task``, or for its nearest enclosing task when it names none."""
@@ -271,10 +268,6 @@ def agency_jurisdictions(conn: sqlite3.Connection, names: Iterable[str]) -> dict
     return out
 
 
-def _first(tasks: list[dict[str, Any]], limit: int | None) -> list[dict[str, Any]]:
-    return tasks if limit is None else tasks[:limit]
-
-
 def _sorted_units(conn: sqlite3.Connection, groups: Iterable[dict[str, Any]]) -> Rows:
     """The rows of a who answer in their order: units with more tasks first, leading before supporting."""
     groups = list(groups)
@@ -325,32 +318,34 @@ def who(conn: sqlite3.Connection, tasks: Tasks, found: list[Task], shown: int | 
                 row["tasks"].append(info)
     for row in groups.values():
         row["task_count"] = len(row["tasks"])
-        row["tasks"] = _first(row["tasks"], shown)
+        row["tasks"] = row["tasks"][:shown]
     return _sorted_units(conn, groups.values())
 
 
 def who_matching(conn: sqlite3.Connection, query: str, city: str | None, shown: int | None = TASKS_SHOWN) -> Rows:
-    """:func:`who` of the tasks :func:`find_tasks` finds: SQLite numbers the matched tasks in reading order
-    and streams their (unit, task) pairs in that order as small integers, so each unit's count and first
+    """:func:`who` of the tasks :func:`find_tasks` finds: SQLite finds them and puts them in reading order,
+    then streams their (unit, task) pairs in that order, so each unit's count, written forms and first
     ``shown`` tasks take one pass; only the tasks shown are read as rows."""
     sql, args = _found(query, city)
-    ranked = (
-        f"{sql}, ranked AS MATERIALIZED (SELECT key, row_number() OVER (ORDER BY title, start, doc_id) AS n "
-        "FROM found) "
-    )
+    keys = [k for (k,) in conn.execute(f"{sql} SELECT key FROM found ORDER BY title, start, doc_id", args)]
     pairs = conn.execute(
-        f"{ranked} SELECT u.unit, u.key, u.source_key FROM ranked f JOIN task_units u ON u.key = f.key ORDER BY f.n",
-        args,
-    ).fetchall()
-    if not pairs:
-        return Rows()
+        "SELECT u.unit, u.key, u.source_key, u.written FROM json_each(?) j JOIN task_units u ON u.key = j.value "
+        "ORDER BY j.key",
+        (json.dumps(keys),),
+    )
     counts: dict[int, int] = {}
+    forms: dict[int, list[str]] = {}
+    seen: set[tuple[int, str]] = set()  # (unit, written forms of one task): most tasks repeat another's
     picked: dict[int, list[tuple[int, int | None]]] = {}
     limit = ALL if shown is None else shown
-    for unit, key, source in pairs:
+    for unit, key, source, written in pairs:
         n = counts[unit] = counts.get(unit, 0) + 1
         if n <= limit:
             picked.setdefault(unit, []).append((key, source))
+        if written and (unit, written) not in seen:
+            seen.add((unit, written))
+            known = forms.setdefault(unit, [])
+            known += [w for w in written.split(task_index.WRITTEN_SEPARATOR) if w not in known]
     groups = {}
     for unit, agency, role in conn.execute(
         "SELECT u.id, u.agency, u.role FROM json_each(?) j JOIN unit_ids u ON u.id = j.value",
@@ -358,15 +353,7 @@ def who_matching(conn: sqlite3.Connection, query: str, city: str | None, shown: 
     ):
         if role in ROLE_LABELS:
             groups[unit] = _unit_row(agency, role)
-            groups[unit]["task_count"] = counts[unit]
-    written = conn.execute(
-        f"{ranked} SELECT w.unit, w.written FROM ranked f JOIN task_written w ON w.key = f.key "
-        "GROUP BY w.unit, w.written ORDER BY min(f.n * 1000000 + w.ordinal)",
-        args,
-    )
-    for unit, text in written:
-        if unit in groups:
-            groups[unit]["as_written"].append(text)
+            groups[unit].update(task_count=counts[unit], as_written=forms.get(unit, []))
     info = _task_infos(conn, {k for tasks in picked.values() for pair in tasks for k in pair if k is not None})
     for unit, tasks in picked.items():
         for key, source in tasks if unit in groups else ():
