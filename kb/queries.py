@@ -84,7 +84,7 @@ def who(
     conn = _tables(kb)
     if conn is not None:
         rows = task_tables.who_matching(conn, query, city, tasks)
-        if rows:
+        if rows is not None:  # tasks matched (even if none names a unit): the search is not asked
             return rows
         search = getattr(kb, "search", None)
         hits = search(query, city=city, limit=SEARCH_LIMIT) if search is not None else []

@@ -322,12 +322,16 @@ def who(conn: sqlite3.Connection, tasks: Tasks, found: list[Task], shown: int | 
     return _sorted_units(conn, groups.values())
 
 
-def who_matching(conn: sqlite3.Connection, query: str, city: str | None, shown: int | None = TASKS_SHOWN) -> Rows:
+def who_matching(
+    conn: sqlite3.Connection, query: str, city: str | None, shown: int | None = TASKS_SHOWN
+) -> Rows | None:
     """:func:`who` of the tasks :func:`find_tasks` finds: SQLite finds them and puts them in reading order,
     then streams their (unit, task) pairs in that order, so each unit's count, written forms and first
-    ``shown`` tasks take one pass; only the tasks shown are read as rows."""
+    ``shown`` tasks take one pass; only the tasks shown are read as rows. None when no task matches."""
     sql, args = _found(query, city)
     keys = [k for (k,) in conn.execute(f"{sql} SELECT key FROM found ORDER BY title, start, doc_id", args)]
+    if not keys:
+        return None
     pairs = conn.execute(
         "SELECT u.unit, u.key, u.source_key, u.written FROM json_each(?) j JOIN task_units u ON u.key = j.value "
         "ORDER BY j.key",
