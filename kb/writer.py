@@ -294,6 +294,12 @@ def _changer(root: Path, base: Path) -> _Generation:
     with contextlib.closing(store.connect(base / layout.DB_NAME, readonly=True)) as conn:
         in_place = store.uses_wal(conn)
         state = store.index_state(conn)
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is not None and row[0] != store.SCHEMA_VERSION:  # its tables are not the ones this version fills
+        raise KnowledgeBaseError(
+            f"the knowledge base at {root} was built by another version of policykb (database schema {row[0]}, "
+            f"this version writes {store.SCHEMA_VERSION}); run `policykb build` to rebuild it, then add again"
+        )
     if not in_place:
         return _Generation(root, base=base)
     layout.prune_states(base, state)  # under the lock: folders of killed writers, states no reader is sent to

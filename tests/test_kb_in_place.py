@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from kb_helpers import copy_corpus, run_json
+from kb_helpers import copy_corpus, run, run_json
 
 from kb import layout
 from kb.check import check_kb
@@ -239,3 +240,15 @@ def test_link_folder_shares_or_copies_every_file_but_the_lock(
     assert {p.name for p in new.iterdir()} == names
     assert (new / "MAIN_abc.seg").read_bytes() == b"segment"
     assert ((new / "MAIN_abc.seg").stat().st_ino == (old / "MAIN_abc.seg").stat().st_ino) is hard_links
+
+
+def test_an_add_into_a_kb_of_another_schema_says_to_rebuild(two_file_kb: Path, tmp_path: Path) -> None:
+    with KnowledgeBase(two_file_kb) as kb:
+        db, names = kb.generation / layout.DB_NAME, _names(kb)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    result = run("add", copy_corpus(tmp_path / "extra", ("002",)), "--kb", two_file_kb)
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    assert "another version of policykb" in result.output and "policykb build" in result.output
+    with KnowledgeBase(two_file_kb) as kb:
+        assert _names(kb) == names
