@@ -16,7 +16,7 @@ from typing import Any
 from whoosh import formats, scoring
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
-from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, FieldType, Schema
+from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.writing import IndexWriter
@@ -31,18 +31,6 @@ SEARCH_FIELDS = ("body", "facts", "heading", "title")
 # grants 贴息 outranks one that only mentions it.
 FIELD_BOOSTS = {"body": 1.0, "facts": 1.0, "heading": 0.4, "title": 0.2}
 LIMIT_MB = 128
-
-
-def _with_lengths(field: FieldType) -> FieldType:
-    """A filter field that keeps a (tiny) length column, so whoosh need not look for one.
-
-    whoosh asks every posting for its field's length; for a field without a length column
-    it checks the disk for the column file each time (one stat per posting, a third of
-    the time of committing an index). Ranking uses only the text fields, so this changes
-    no score.
-    """
-    field.scorable = True
-    return field
 
 
 class _Positions(formats.Positions):
@@ -67,20 +55,21 @@ def _positioned(field: TEXT) -> TEXT:
 def schema() -> Schema:
     ana = analyzer()
     return Schema(
-        clause_id=_with_lengths(ID(stored=True, unique=True)),
-        doc_id=_with_lengths(ID(stored=True)),
+        clause_id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True),
         title=_positioned(TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["title"])),
         heading=_positioned(TEXT(analyzer=ana, stored=True, field_boost=FIELD_BOOSTS["heading"])),
         # positions only (snippets re-read the stored text), in the format that reads them safely
         body=_positioned(TEXT(analyzer=ana, stored=True, phrase=True)),
         facts=TEXT(analyzer=ana, phrase=False, field_boost=FIELD_BOOSTS["facts"]),
-        city=_with_lengths(ID),  # filter fields are not shown: not stored
+        # Filter fields keep no length column: IndexCodec looks a missing column up once per field, not per posting.
+        city=ID,  # filter fields are not shown: not stored
         jurisdiction=STORED,
-        year=_with_lengths(ID(stored=True)),
-        agencies=KEYWORD(stored=True, commas=True, scorable=True),  # scorable: see _with_lengths
-        has_target=_with_lengths(BOOLEAN()),
-        has_funding=_with_lengths(BOOLEAN()),
-        has_responsibility=_with_lengths(BOOLEAN()),
+        year=ID(stored=True),
+        agencies=KEYWORD(stored=True, commas=True),
+        has_target=BOOLEAN(),
+        has_funding=BOOLEAN(),
+        has_responsibility=BOOLEAN(),
         start=STORED,
         end=STORED,
     )
