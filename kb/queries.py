@@ -1,9 +1,10 @@
 """The knowledge base's "who is responsible for what" questions over a KnowledgeBase.
 
 ``who`` and ``duties`` and ``chain`` read the store's indexed tables (kb.task_tables,
-kb.chain_tables): no graph. ``targets`` and ``funding`` walk the graph
-(graph.queries), which the knowledge base loads on first use; so do the other
-three on a knowledge base built before those tables existed.
+kb.chain_tables), ``targets`` and ``funding`` its facts table (kb.fact_tables): no
+graph. On a knowledge base built before the task tables existed the first three
+walk the graph (graph.queries), which the knowledge base loads on first use; so do
+all five for a source that has no database.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any, Protocol
 
 from extract.agencies import canonical_agency
-from kb import chain_tables, task_tables
+from kb import chain_tables, fact_tables, task_tables
 from model import KnowledgeBaseError, PolicyKBError
 
 if TYPE_CHECKING:
@@ -35,6 +36,12 @@ def _tables(kb: GraphSource) -> sqlite3.Connection | None:
     """The knowledge base's database when it holds the query tables, else None (answer from the graph)."""
     conn = getattr(kb, "conn", None)
     return conn if isinstance(conn, sqlite3.Connection) and task_tables.has_tables(conn) else None
+
+
+def _facts(kb: GraphSource) -> sqlite3.Connection | None:
+    """The knowledge base's database (every schema keeps facts, documents and sections), else None (the graph)."""
+    conn = getattr(kb, "conn", None)
+    return conn if isinstance(conn, sqlite3.Connection) else None
 
 
 def _text_reader(kb: GraphSource) -> gq.TextOf:
@@ -148,6 +155,10 @@ def chain(kb: GraphSource, query: str, city: str | None = None) -> list[dict[str
 def targets(
     kb: GraphSource, city: str | None = None, year: int | None = None, metric: str | None = None
 ) -> list[dict[str, Any]]:
+    """Numeric targets by city, target year and metric words: from the store's facts (kb.fact_tables)."""
+    conn = _facts(kb)
+    if conn is not None:
+        return fact_tables.targets(conn, city, year, metric)
     from graph import queries as gq
 
     return gq.targets(kb.graph(), city, year, metric)
@@ -160,6 +171,10 @@ def funding(
     instrument: str | None = None,
     min_cap: float | None = None,
 ) -> list[dict[str, Any]]:
+    """Funding clauses by city, document year, instrument and minimum cap: from the store's facts (kb.fact_tables)."""
+    conn = _facts(kb)
+    if conn is not None:
+        return fact_tables.funding(conn, city, year, instrument, min_cap)
     from graph import queries as gq
 
     return gq.funding(kb.graph(), city, year, instrument, min_cap)
