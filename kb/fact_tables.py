@@ -22,11 +22,31 @@ from extract.agencies import city_matches
 
 _SQL = """
 SELECT f.doc_id, f.ordinal, f.section, f.data, d.title, d.jurisdiction, d.year, s.id, s.number, s.heading
-FROM facts f JOIN documents d ON d.id = f.doc_id
+FROM {tables}
 LEFT JOIN sections s ON s.doc_id = f.doc_id AND s.id = f.section
 WHERE f.kind = ? {where}
 ORDER BY coalesce(d.title, ''), f.start, d.source_path, d.ordinal, f.ordinal
 """
+# A city's documents first (documents_place), then their facts (facts_doc); else every fact of the kind (facts_kind).
+_CITY_FIRST = "documents d CROSS JOIN facts f ON f.doc_id = d.id"
+_KIND_FIRST = "facts f JOIN documents d ON d.id = f.doc_id"
+
+
+def _field(name: str, test: str) -> str:
+    """A prefilter on one JSON field of the fact: never drops a row the exact test in Python keeps.
+
+    A fact whose JSON SQLite cannot read (e.g. NaN, which Python's json writes) passes
+    to the Python test rather than stopping the query with an error.
+    """
+    value = f"json_extract(f.data, '$.{name}')"
+    return f"CASE WHEN json_valid(f.data) THEN {test.format(field=value)} ELSE 1 END"
+
+
+def _words(first: str) -> str:
+    """The prefilter for a word in ``first`` + text, as the graph joins them (a word may span the two)."""
+    both = f"coalesce(json_extract(f.data, '$.{first}'), '') || coalesce(json_extract(f.data, '$.text'), '')"
+    return f"CASE WHEN json_valid(f.data) THEN instr({both}, ?) > 0 ELSE 1 END"
+
 
 Keep = Callable[[dict[str, Any]], bool]
 
@@ -45,21 +65,23 @@ def _places(conn: sqlite3.Connection, city: str) -> list[str]:
 
 
 def _rows(
-    conn: sqlite3.Connection, kind: str, city: str | None, where: str, args: list[Any], keep: Keep | None
+    conn: sqlite3.Connection, kind: str, city: str | None, where: list[str], args: list[Any], keep: Keep | None
 ) -> list[dict[str, Any]]:
-    """Every ``kind`` fact of ``city`` passing the SQL ``where`` and then ``keep``, as graph rows, in graph order."""
+    """Every ``kind`` fact of ``city`` passing the SQL prefilters ``where`` and then ``keep`` (the exact test,
+    as graph.queries words it), as graph rows, in graph order."""
     clauses: list[str] = []
     params: list[Any] = [kind]
+    tables = _KIND_FIRST
     if city:
         places = _places(conn, city)
         if not places:
             return []
         clauses.append(f"d.jurisdiction IN ({','.join('?' * len(places))})")
         params += places
-    if where:
-        clauses.append(where)
-        params += args
-    sql = _SQL.format(where="".join(f" AND {c}" for c in clauses))
+        tables = _CITY_FIRST
+    clauses += where
+    params += args
+    sql = _SQL.format(tables=tables, where="".join(f" AND {c}" for c in clauses))
     out = []
     for doc_id, ordinal, section, data, title, jurisdiction, doc_year, section_row, number, heading in conn.execute(
         sql, params
@@ -85,15 +107,17 @@ def targets(
     conn: sqlite3.Connection, city: str | None = None, year: int | None = None, metric: str | None = None
 ) -> list[dict[str, Any]]:
     """Numeric targets, filtered by city, target year and words in the metric or sentence (graph.queries.targets)."""
-    where, args = "", []
-    if year is not None:
-        where, args = "json_extract(f.data, '$.year') = ?", [year]
     words = metric.split() if metric else []
-    keep = None
-    if words:
+    where = [_words("metric") for _ in words]
+    args: list[Any] = list(words)
+    if year is not None:
+        where.append(_field("year", "{field} = ?"))
+        args.append(year)
 
-        def keep(row: dict[str, Any]) -> bool:
-            return all(w in (row.get("metric") or "") + (row.get("text") or "") for w in words)
+    def keep(row: dict[str, Any]) -> bool:
+        if year is not None and row.get("year") != year:
+            return False
+        return all(w in (row.get("metric") or "") + (row.get("text") or "") for w in words)
 
     return _rows(conn, "target", city, where, args, keep)
 
@@ -107,13 +131,21 @@ def funding(
 ) -> list[dict[str, Any]]:
     """Funding clauses, filtered by city, document year, instrument words and a minimum cap (元)
     (graph.queries.funding)."""
-    where, args = "", []
+    where: list[str] = []
+    args: list[Any] = []
     if year is not None:  # documents.year is the graph's year of a date: the four digits it starts with
-        where, args = "d.year = ?", [year]
+        where.append("d.year = ?")
+        args.append(year)
+    if instrument:
+        where.append(_words("instrument"))
+        args.append(instrument)
+    if min_cap is not None:
+        where.append(_field("cap", "{field} >= ?"))
+        args.append(min_cap)
 
     def keep(row: dict[str, Any]) -> bool:
         if instrument and instrument not in (row.get("instrument") or "") + (row.get("text") or ""):
             return False
         return min_cap is None or (row.get("cap") is not None and row["cap"] >= min_cap)
 
-    return _rows(conn, "funding", city, where, args, keep if instrument or min_cap is not None else None)
+    return _rows(conn, "funding", city, where, args, keep)
