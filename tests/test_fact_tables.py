@@ -7,7 +7,9 @@ and on a generated corpus with the seeds mixed in, for many option combinations.
 from __future__ import annotations
 
 import json
+import math
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -112,3 +114,21 @@ def test_queries_read_the_store_without_loading_the_graph(seed_kb: KnowledgeBase
         rows = getattr(queries, query)(kb, "重庆")
         assert rows and kb._graph is None, "answered without the graph"
         _same(rows, getattr(queries, query)(_GraphOnly(kb), "重庆"))
+
+
+def test_a_fact_sqlite_cannot_read_is_judged_in_python(corpus_kb: Path, tmp_path: Path) -> None:
+    """Python's json writes NaN, which SQLite's json_extract refuses: such a fact is still filtered, never an error."""
+    from kb import layout
+
+    root = tmp_path / "kb"
+    shutil.copytree(corpus_kb, root)
+    with sqlite3.connect(layout.current_generation(root) / layout.DB_NAME) as conn:
+        rowid, data = conn.execute(
+            "SELECT rowid, data FROM facts WHERE kind = 'target' AND data LIKE '%\"year\": 20%'"
+        ).fetchone()
+        fact = json.loads(data)
+        conn.execute("UPDATE facts SET data = ? WHERE rowid = ?", (json.dumps({**fact, "value": math.nan}), rowid))
+    with open_kb(root) as kb:
+        rows = fact_tables.targets(kb.conn, year=fact["year"])
+        assert [row["text"] for row in rows].count(fact["text"]) >= 1 and any(math.isnan(r["value"]) for r in rows)
+        assert fact_tables.funding(kb.conn, min_cap=0.0) == gq.funding(kb.graph(), min_cap=0.0)
