@@ -151,10 +151,29 @@ def open_index(path: Path) -> whoosh_index.Index:
         ) from None
 
 
-def _length_table() -> list[int]:
+def length_table() -> list[int]:
     from whoosh.util.numeric import byte_to_length
 
     return [byte_to_length(b) if b else 1 for b in range(256)]  # 0: no length stored, whoosh's default is 1
+
+
+def length_column(perdoc: Any, fieldname: str) -> bytes | None:
+    """One segment's stored lengths of ``fieldname``, a byte per clause (whoosh's rounded length).
+
+    Read straight from whoosh-ng's W3 column, once, instead of through its per-clause
+    calls. ``b""`` when the field keeps no length column; None when the segment is
+    not laid out as we know (callers then ask whoosh).
+    """
+    try:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:
+            return b""
+        raw: bytes = column._dbfile.get(column._basepos, column._count)
+    except (AttributeError, TypeError):
+        return None
+    return raw
 
 
 _field_lengths: weakref.WeakKeyDictionary[Any, dict[str, list[int]]] = weakref.WeakKeyDictionary()
@@ -164,14 +183,10 @@ def _lengths_of(reader: Any, fieldname: str) -> list[int] | None:
     """Every clause's length in ``fieldname`` in one segment, read once (None: not the layout we know)."""
     per_field = _field_lengths.setdefault(reader, {})
     if fieldname not in per_field:
-        try:
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            raw = column._dbfile.get(column._basepos, column._count)
-        except (AttributeError, TypeError):
+        raw = length_column(reader._perdoc, fieldname)
+        if not raw:
             return None
-        table = _length_table()
+        table = length_table()
         per_field[fieldname] = [table[b] for b in raw] + [1] * (reader.doc_count_all() - len(raw))
     return per_field[fieldname]
 
@@ -205,16 +220,10 @@ class _ReadOnceLengths:
         self._fields: dict[str, list[int] | None] = {}
 
     def _read(self, fieldname: str) -> list[int] | None:
-        try:
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-            column = self._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            if column is None:
-                return []
-            raw = column._dbfile.get(column._basepos, column._count)
-        except (AttributeError, TypeError):
+        raw = length_column(self._perdoc, fieldname)
+        if raw is None:
             return None
-        table = _length_table()
+        table = length_table()
         return [table[b] if b else 0 for b in raw]
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:

@@ -88,7 +88,8 @@ def new_generation(root: Path) -> Path:
             continue
 
 
-def _fsync_dir(path: Path) -> None:
+def _fsync(path: str | Path) -> None:
+    """Flush one file or folder entry to disk (a folder: the names it holds)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -100,12 +101,8 @@ def _fsync_tree(path: Path) -> None:
     """Flush every file of a finished generation so a power cut cannot leave CURRENT pointing at holes."""
     for dirpath, _dirs, files in os.walk(path):
         for name in files:
-            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        _fsync_dir(Path(dirpath))
+            _fsync(os.path.join(dirpath, name))
+        _fsync(Path(dirpath))
 
 
 def publish(root: Path, gen: Path) -> None:
@@ -117,7 +114,7 @@ def publish(root: Path, gen: Path) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, root / CURRENT)
-    _fsync_dir(root)
+    _fsync(root)
 
 
 def prune(root: Path, keep: int = 2) -> None:
@@ -221,19 +218,11 @@ def fsync_new_files(folder: Path, old: set[str]) -> None:
     """Flush the files of ``folder`` that are not in ``old`` (hard links to files already on disk), and the folder."""
     for entry in os.scandir(folder):
         if entry.is_file(follow_symlinks=False) and entry.name not in old:
-            fd = os.open(entry.path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    _fsync_dir(folder)
+            _fsync(entry.path)
+    _fsync(folder)
 
 
 def fsync_file(path: Path) -> None:
     """Flush one new file and the folder entry that names it."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    _fsync_dir(path.parent)
+    _fsync(path)
+    _fsync(path.parent)

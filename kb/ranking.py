@@ -41,6 +41,8 @@ from whoosh.matching import (
     WrappingMatcher,
 )
 
+from kb import index
+
 _INT = struct.Struct("!i")  # whoosh's block length prefix (negative: the last block)
 CACHE_MB = 96  # decoded posting lists kept per process (a common word's four fields: ~4 MB)
 
@@ -229,13 +231,9 @@ _segment_lengths: weakref.WeakKeyDictionary[Any, dict[str, np.ndarray]] = weakre
 
 def _length_column(reader: Any, fieldname: str) -> bytes:
     """One segment's stored lengths of ``fieldname``, a byte a document (whoosh's rounded length)."""
-    try:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        raw: bytes = column._dbfile.get(column._basepos, column._count)
-    except (AttributeError, TypeError):
-        raise Unsupported(f"no length column for {fieldname}") from None
+    raw = index.length_column(reader._perdoc, fieldname)
+    if not raw:
+        raise Unsupported(f"no length column for {fieldname}")
     return raw
 
 
@@ -249,10 +247,8 @@ def _lengths(searcher: Any, fieldname: str) -> np.ndarray:
     per_field = _segment_lengths.setdefault(reader, {})
     if fieldname not in per_field:
         raw = np.frombuffer(_length_column(reader, fieldname), dtype=np.uint8)
-        from whoosh.util.numeric import byte_to_length
-
         # byte 0: no length stored, whoosh's default is 1; past the column's end likewise
-        table = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
+        table = np.array(index.length_table(), dtype=np.float64)
         lengths = np.ones(reader.doc_count_all())
         lengths[: len(raw)] = table[raw]
         per_field[fieldname] = lengths
