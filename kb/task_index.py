@@ -130,6 +130,11 @@ def insert(conn: sqlite3.Connection, doc: Document, text: str, source_path: str,
     )
 
 
+def finish(conn: sqlite3.Connection) -> None:
+    """Bring up to date what is derived from all documents' rows, once per build, add or remove (before the
+    commit that stores them); nothing yet."""
+
+
 def _unit_ids(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """The number of each (agency, role), given one the first time it is seen (numbers are never reused)."""
     conn.executemany("INSERT OR IGNORE INTO unit_ids (agency, role) VALUES (?, ?)", sorted(pairs))

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from filelock import FileLock, Timeout
 
-from kb import graphfile, index, layout, store
+from kb import graphfile, index, layout, store, task_index
 from kb.clauses import clauses_of
 from kb.ingest import (
     Extracted,
@@ -163,6 +163,7 @@ class _Generation:
     def finish(self) -> dict[str, int]:
         """Commit database and index, derive graph (a new build only) and query vocabulary, publish."""
         store.refresh_agencies(self.conn)
+        task_index.finish(self.conn)
         if not self.fresh:  # rebuilding the whole graph for a few files took most of an add; its first reader does
             store.defer_graph(self.conn)
         self.conn.commit()
@@ -245,6 +246,7 @@ class _InPlace(_Generation):
     def finish(self) -> dict[str, int]:
         """Write the index and dictionary, flush them, then commit the facts and the state naming them."""
         store.refresh_agencies(self.conn)
+        task_index.finish(self.conn)
         store.defer_graph(self.conn)  # the graph is derived by its first reader, for this state
         self.writer.commit()
         layout.fsync_new_files(self.files.index, self.linked)
