@@ -21,9 +21,7 @@ import threading
 import weakref
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -44,6 +42,9 @@ from whoosh.matching import (
 from kb import index
 
 _INT = struct.Struct("!i")  # whoosh's block length prefix (negative: the last block)
+_DOUBLE = struct.Struct(">d")  # a pickled float (BINFLOAT)
+_PROTOCOLS = (b"\x80\x04\x95", b"\x80\x05\x95")  # PROTO, FRAME
+_ID_OPS = {ord("K"): 2, ord("M"): 3, ord("J"): 5}  # BININT1, BININT2, BININT: opcode and little-endian int
 CACHE_MB = 96  # decoded posting lists kept per process (a common word's four fields: ~4 MB)
 
 
@@ -65,8 +66,68 @@ _EMPTY = Matches(np.zeros(0, dtype=np.int64), np.zeros(0))
 # --------------------------------------------------------------------------- postings
 
 
-class _PostingCache:
-    """Decoded posting lists (ids, weights) of recently asked terms, bounded in bytes.
+class _Term:
+    """One term's posting blocks in one segment: where each lies, and the postings decoded so far.
+
+    Each block's ids count from 0, so blocks decode independently: a query that needs a
+    few blocks decodes those, and the next one asking for more decodes only the rest.
+    """
+
+    def __init__(self, blocks: list[_Block]) -> None:
+        self.blocks = blocks
+        self.counts = np.array([b.count for b in blocks], dtype=np.int64)
+        self.max_ids = np.array([b.max_id for b in blocks], dtype=np.int64)
+        total = int(self.counts.sum())
+        self.ids = np.zeros(total, dtype=np.int64)
+        self.weights = np.zeros(total)
+        self.decoded = np.zeros(len(blocks), dtype=bool)
+        self.nbytes = self.ids.nbytes + self.weights.nbytes + sum(len(b.data) for b in blocks)
+
+    def blocks_holding(self, within: np.ndarray) -> np.ndarray:
+        """The blocks that may hold any of the sorted document numbers ``within``."""
+        # block k holds the ids after block k-1's last, up to its own last
+        after = np.searchsorted(within, self.max_ids, side="right")
+        before = np.concatenate(([0], after[:-1]))
+        return np.flatnonzero(after > before)
+
+    def read(self, wanted: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """The postings of the blocks ``wanted`` (None: all), decoding those not decoded yet.
+
+        Once every block is decoded, the whole list comes back whatever is wanted.
+        """
+        missing = np.flatnonzero(~self.decoded) if wanted is None else wanted[~self.decoded[wanted]]
+        if len(missing):
+            self._decode(missing)
+        if wanted is None or self.decoded.all():
+            return _read_only(self.ids), _read_only(self.weights)
+        keep = self._postings_of(wanted)
+        return self.ids[keep], self.weights[keep]
+
+    def _postings_of(self, blocks: np.ndarray) -> np.ndarray:
+        chosen = np.zeros(len(self.blocks), dtype=bool)
+        chosen[blocks] = True
+        return np.repeat(chosen, self.counts)
+
+    def _decode(self, blocks: np.ndarray) -> None:
+        ids, weights = _decode([self.blocks[i] for i in blocks])
+        if len(blocks) == len(self.blocks):
+            self.ids[:], self.weights[:] = ids, weights
+        else:
+            where = self._postings_of(blocks)
+            self.ids[where], self.weights[where] = ids, weights
+        self.decoded[blocks] = True
+        if self.decoded.all():
+            self.blocks = [_Block(b"", b.count, b.max_id, b.compression) for b in self.blocks]  # read: let go
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    view = a.view()
+    view.flags.writeable = False
+    return view
+
+
+class _TermCache:
+    """The posting blocks of recently asked terms, decoded as far as asked, bounded in bytes.
 
     Decoding is most of a query's cost (zlib and pickle per block of 128 postings), and
     the words of policy questions recur: 改造, 建设, 企业 in one query after another.
@@ -75,28 +136,27 @@ class _PostingCache:
     def __init__(self, limit_bytes: int) -> None:
         self.limit = limit_bytes
         self.size = 0
-        self._items: OrderedDict[tuple[int, str, bytes], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._items: OrderedDict[tuple[int, str, bytes], _Term] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[int, str, bytes]) -> tuple[np.ndarray, np.ndarray] | None:
+    def get(self, key: tuple[int, str, bytes]) -> _Term | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: tuple[int, str, bytes], value: tuple[np.ndarray, np.ndarray]) -> None:
-        nbytes = value[0].nbytes + value[1].nbytes
-        if nbytes > self.limit:
+    def put(self, key: tuple[int, str, bytes], term: _Term) -> None:
+        if term.nbytes > self.limit:
             return
         with self._lock:
             if key in self._items:
                 return
-            self._items[key] = value
-            self.size += nbytes
+            self._items[key] = term
+            self.size += term.nbytes
             while self.size > self.limit:
-                _, (ids, weights) = self._items.popitem(last=False)
-                self.size -= ids.nbytes + weights.nbytes
+                _, dropped = self._items.popitem(last=False)
+                self.size -= dropped.nbytes
 
     def clear(self) -> None:
         with self._lock:
@@ -104,7 +164,7 @@ class _PostingCache:
             self.size = 0
 
 
-_cache = _PostingCache(CACHE_MB * 1024 * 1024)
+_cache = _TermCache(CACHE_MB * 1024 * 1024)
 # One number per open posting file, so a cache key never outlives the segment it names.
 _file_keys: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
 _next_key = iter(range(1, 1 << 62))
@@ -141,6 +201,31 @@ class _Block:
     compression: int
 
 
+def _int_op(data: bytes, at: int) -> tuple[int, int] | None:
+    """The pickled int at ``at`` (BININT1, BININT2, BININT) and where the next op starts; None: another op."""
+    size = _ID_OPS.get(data[at])
+    if size is None:
+        return None
+    return int.from_bytes(data[at + 1 : at + size], "little", signed=data[at] == 74), at + size  # 74: J
+
+
+def _info(header: bytes) -> tuple[int, int, int]:
+    """A block's (posting count, last document number, compression) from its pickled info tuple.
+
+    The tuple is (count, max id, max weight, compression, min length, max length); its ints
+    are read from the bytes, any other layout is unpickled.
+    """
+    if header[:3] in _PROTOCOLS and header[11] == 40:  # MARK
+        count = _int_op(header, 12)
+        max_id = _int_op(header, count[1]) if count else None
+        if count and max_id and header[max_id[1]] == 71:  # G: the max weight, a float
+            compression = _int_op(header, max_id[1] + 9)
+            if compression:
+                return count[0], max_id[0], compression[0]
+    count_, max_id_, _, compression_, _, _ = pickle.loads(header)
+    return count_, max_id_, compression_
+
+
 def _blocks(leaf: W3LeafMatcher) -> list[_Block]:
     """The blocks of a term's posting list, their data still packed."""
     if leaf._byteids:
@@ -154,33 +239,101 @@ def _blocks(leaf: W3LeafMatcher) -> list[_Block]:
         block = postfile.get(position + _INT.size, abs(length))
         position += _INT.size + abs(length)
         info_end = _info_end(block)
-        count, max_id, _, compression, _, _ = pickle.loads(block[:info_end])
+        count, max_id, compression = _info(block[:info_end])
         blocks.append(_Block(block[info_end:], count, max_id, compression))
     return blocks
 
 
+# A block's data as whoosh-ng pickles it: (ids, weights, values), protocol 4 or 5, in one frame. Ids
+# (four or more deltas, each after the first below 256) and weights are read straight from the
+# pickle's bytes; the values (word positions), which scoring never uses, are never unpickled.
+# Any other layout is unpickled whole.
+_FLOAT_OPS = np.dtype([("op", "u1"), ("value", ">f8")])  # BINFLOAT: an opcode, a big-endian double
+
+
+class _Decoded:
+    """The pieces of a run of blocks, gathered block by block and put together as arrays at once."""
+
+    def __init__(self, blocks: list[_Block]) -> None:
+        self.counts = np.array([b.count for b in blocks], dtype=np.int64)
+        self.firsts: list[int] = []  # of the blocks read fast
+        self.each: list[float] = []  # every block's weight for all its postings; nan: a weight each
+        self.fast: list[bool] = []
+        self.rests: list[bytes] = []  # the BININT1 ops of the ids after the first
+        self.tuples: list[bytes] = []  # the BINFLOAT ops of blocks with a weight each
+        self.slow: dict[int, tuple[Any, Any]] = {}
+
+    def add(self, count: int, raw: bytes) -> None:
+        if not self._add_fast(count, raw):
+            self.slow[len(self.fast)] = pickle.loads(raw)[:2]
+            self.fast.append(False)
+            self.each.append(1.0)
+
+    def _add_fast(self, count: int, raw: bytes) -> bool:
+        if raw[:3] not in _PROTOCOLS or raw[11] != 40 or count < 4:  # 40: MARK
+            return False
+        first_end = 13 + _ID_OPS.get(raw[12], 1000) - 1
+        rest_end = first_end + 2 * (count - 1)
+        rest = raw[first_end:rest_end]
+        if raw[rest_end : rest_end + 1] != b"t" or rest[::2].count(b"K") != count - 1:
+            return False  # another layout, or a gap of 256 or more
+        at = rest_end + 2 if raw[rest_end + 1] == 0x94 else rest_end + 1  # TUPLE, MEMOIZE
+        kind = raw[at]
+        if kind == 71:  # G: one weight for the block; whoosh expands it into array("f"): a float32 of it
+            self.each.append(float(np.float32(_DOUBLE.unpack_from(raw, at + 1)[0])))
+        elif kind == 40:  # MARK: a tuple of floats
+            weights = raw[at + 1 : at + 1 + 9 * count]
+            if raw[at + 1 + 9 * count] != 116 or weights[::9].count(b"G") != count:  # 116: TUPLE
+                return False
+            self.tuples.append(weights)
+            self.each.append(np.nan)
+        elif kind == 78:  # N: no weights, each posting weighs 1
+            self.each.append(1.0)
+        else:
+            return False
+        self.firsts.append(int.from_bytes(raw[13:first_end], "little", signed=raw[12] == 74))  # 74: J
+        self.rests.append(rest)
+        self.fast.append(True)
+        return True
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, weights) of all the blocks, in order."""
+        counts = self.counts
+        fast = np.array(self.fast, dtype=bool)
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        deltas = np.empty(int(counts.sum()), dtype=np.int64)
+        rest = np.repeat(fast, counts)
+        rest[starts] = False
+        deltas[rest] = np.frombuffer(b"".join(self.rests), dtype=np.uint8)[1::2]
+        deltas[starts[fast]] = self.firsts
+        weights = np.repeat(np.array(self.each), counts)
+        if self.tuples:
+            weights[np.isnan(weights)] = np.frombuffer(b"".join(self.tuples), dtype=_FLOAT_OPS)["value"]
+        for k, (block_ids, block_weights) in self.slow.items():
+            span = slice(starts[k], starts[k] + counts[k])
+            deltas[span] = block_ids
+            weights[span] = _slow_weights(block_weights, int(counts[k]))
+        ids = np.cumsum(deltas)
+        # each block's ids are deltas from 0: take off the running sum of the blocks before
+        ends = ids[starts[1:] - 1]
+        ids -= np.repeat(np.concatenate(([0], ends)), counts)
+        return ids, weights
+
+
+def _slow_weights(block_weights: Any, count: int) -> Any:
+    if block_weights is None:
+        return 1.0
+    if isinstance(block_weights, float):
+        return float(np.float32(block_weights))
+    return np.fromiter(block_weights, dtype=np.float64, count=count)
+
+
 def _decode(blocks: list[_Block]) -> tuple[np.ndarray, np.ndarray]:
     """The (document number, weight) pairs of ``blocks`` (in order), read as whoosh's reader reads them."""
-    id_blocks: list[tuple[int, ...]] = []
-    weight_blocks: list[Iterable[float]] = []
+    decoded = _Decoded(blocks)
     for b in blocks:
-        block_ids, block_weights, _ = pickle.loads(zlib.decompress(b.data) if b.compression else b.data)
-        id_blocks.append(block_ids)
-        if block_weights is None:
-            weight_blocks.append(repeat(1.0, b.count))
-        elif isinstance(block_weights, float):
-            # whoosh expands a block's single weight into array("f"): a float32 of it
-            weight_blocks.append(repeat(float(np.float32(block_weights)), b.count))
-        else:
-            weight_blocks.append(block_weights)
-    counts = np.array([b.count for b in blocks], dtype=np.int64)
-    total = int(counts.sum())
-    deltas = np.fromiter(chain.from_iterable(id_blocks), dtype=np.int64, count=total)
-    # each block's ids are deltas from 0: from the last id of the block before, they make one running sum
-    starts = np.cumsum(counts)[:-1]
-    deltas[starts] -= np.array([b.max_id for b in blocks[:-1]], dtype=np.int64)
-    weights = np.fromiter(chain.from_iterable(weight_blocks), dtype=np.float64, count=total)
-    return np.cumsum(deltas), weights
+        decoded.add(b.count, zlib.decompress(b.data) if b.compression else b.data)
+    return decoded.arrays()
 
 
 def _inlined(leaf: ListMatcher) -> tuple[np.ndarray, np.ndarray]:
@@ -204,23 +357,11 @@ def _postings(leaf: Any, within: np.ndarray | None = None) -> tuple[np.ndarray, 
         raise Unsupported(type(leaf).__name__)
     field, text = leaf._term
     key = (_file_key(leaf._postfile), field, text)
-    found = _cache.get(key)
-    if found is not None:
-        return found
-    blocks = _blocks(leaf)
-    if within is not None:
-        maxima = np.array([b.max_id for b in blocks], dtype=np.int64)
-        # block k holds the ids after block k-1's last, up to its own last
-        after = np.searchsorted(within, maxima, side="right")
-        before = np.concatenate(([0], after[:-1]))
-        needed = np.flatnonzero(after > before)
-        if len(needed) * 2 < len(blocks):  # worth reading only part: keep it out of the cache
-            if not len(needed):
-                return _EMPTY.ids, np.zeros(0)
-            return _decode([blocks[i] for i in needed])
-    found = _decode(blocks)
-    _cache.put(key, found)
-    return found
+    term = _cache.get(key)
+    if term is None:
+        term = _Term(_blocks(leaf))
+        _cache.put(key, term)
+    return term.read(None if within is None else term.blocks_holding(within))
 
 
 # --------------------------------------------------------------------------- scores
@@ -305,10 +446,14 @@ def _union(a: Matches, b: Matches) -> Matches:
 
 
 def _intersection(a: Matches, b: Matches) -> Matches:
-    ids, in_a, in_b = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
+    """Documents in both; each scores a + b (as IntersectionMatcher adds them)."""
+    if not len(a.ids) or not len(b.ids):
+        return Matches(_EMPTY.ids, None if a.scores is None or b.scores is None else _EMPTY.scores)
+    in_a = np.isin(a.ids, b.ids, kind="table")  # a lookup table over document numbers
     if a.scores is None or b.scores is None:
-        return Matches(ids, None)
-    return Matches(ids, a.scores[in_a] + b.scores[in_b])
+        return Matches(a.ids[in_a], None)
+    in_b = np.isin(b.ids, a.ids, kind="table")  # both sorted: the kept of each line up
+    return Matches(a.ids[in_a], a.scores[in_a] + b.scores[in_b])
 
 
 def _without(a: Matches, b: Matches) -> Matches:
@@ -355,6 +500,16 @@ def _size(searcher: Any, m: Any) -> int:
     return 0
 
 
+def _narrowed(ids: np.ndarray, within: np.ndarray | None) -> np.ndarray:
+    """The documents an AND's second side must be read for: those its first side matched that the caller keeps.
+
+    The first side's answer may hold documents outside ``within`` (blocks read whole).
+    """
+    if within is None:
+        return ids
+    return ids[np.isin(ids, within, kind="table")] if len(ids) and len(within) else _EMPTY.ids
+
+
 def _evaluate(searcher: Any, m: Any, scored: bool, within: np.ndarray | None = None) -> Matches:
     """The documents a whoosh matcher tree matches in one segment, scored as whoosh would.
 
@@ -379,9 +534,9 @@ def _evaluate(searcher: Any, m: Any, scored: bool, within: np.ndarray | None = N
         # read the rarer side first: the other needs only the blocks holding its documents
         if _size(searcher, m.b) < _size(searcher, m.a):
             b = _evaluate(searcher, m.b, scored, within)
-            return _intersection(_evaluate(searcher, m.a, scored, b.ids), b)
+            return _intersection(_evaluate(searcher, m.a, scored, _narrowed(b.ids, within)), b)
         a = _evaluate(searcher, m.a, scored, within)
-        return _intersection(a, _evaluate(searcher, m.b, scored, a.ids))
+        return _intersection(a, _evaluate(searcher, m.b, scored, _narrowed(a.ids, within)))
     if kind is AndNotMatcher:
         a = _evaluate(searcher, m.a, scored, within)
         return _without(a, _evaluate(searcher, m.b, False, a.ids))
