@@ -21,10 +21,13 @@ import threading
 import weakref
 import zlib
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from itertools import chain
+from typing import Any, NamedTuple
 
 import numpy as np
+from whoosh import query as q
 from whoosh import scoring
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import (
@@ -34,10 +37,13 @@ from whoosh.matching import (
     IntersectionMatcher,
     InverseMatcher,
     ListMatcher,
+    NullMatcher,
     NullMatcherClass,
     UnionMatcher,
     WrappingMatcher,
 )
+from whoosh.query.spans import SpanNear2
+from whoosh.util import make_binary_tree
 
 from kb import index
 
@@ -75,7 +81,7 @@ class _Term:
 
     def __init__(self, blocks: list[_Block]) -> None:
         self.blocks = blocks
-        self.counts = np.array([b.count for b in blocks], dtype=np.int64)
+        self.counts = np.array([b.postings for b in blocks], dtype=np.int64)
         self.max_ids = np.array([b.max_id for b in blocks], dtype=np.int64)
         total = int(self.counts.sum())
         self.ids = np.zeros(total, dtype=np.int64)
@@ -103,6 +109,19 @@ class _Term:
         keep = self._postings_of(wanted)
         return self.ids[keep], self.weights[keep]
 
+    def values(self, wanted: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+        """The document numbers and values (encoded word positions) of the postings in blocks ``wanted``."""
+        self.read(wanted)
+        values: list[Any] = []
+        for k in wanted:
+            block = self.blocks[k]
+            raw = zlib.decompress(block.data) if block.compression else block.data
+            block_values = pickle.loads(raw)[2]
+            if not isinstance(block_values, tuple) or len(block_values) != block.postings:
+                raise Unsupported("postings without a value each")
+            values += block_values
+        return self.ids[self._postings_of(wanted)], values
+
     def _postings_of(self, blocks: np.ndarray) -> np.ndarray:
         chosen = np.zeros(len(self.blocks), dtype=bool)
         chosen[blocks] = True
@@ -116,8 +135,6 @@ class _Term:
             where = self._postings_of(blocks)
             self.ids[where], self.weights[where] = ids, weights
         self.decoded[blocks] = True
-        if self.decoded.all():
-            self.blocks = [_Block(b"", b.count, b.max_id, b.compression) for b in self.blocks]  # read: let go
 
 
 def _read_only(a: np.ndarray) -> np.ndarray:
@@ -183,7 +200,7 @@ def _file_key(postfile: Any) -> int:
 
 
 def _info_end(block: bytes) -> int:
-    """Where a block's pickled info tuple ends and its postings begin."""
+    """Where a block's pickled info tuple ends and its postings begin (``block``: at least its info)."""
     if block[:1] == b"\x80" and block[2:3] == b"\x95":  # protocol 4+: a frame that says its own length
         return 11 + int.from_bytes(block[3:11], "little")
     header = io.BytesIO(block)
@@ -191,56 +208,37 @@ def _info_end(block: bytes) -> int:
     return header.tell()
 
 
-@dataclass(frozen=True)
-class _Block:
-    """Where one block of a term's postings lies, and its last document number."""
+class _Block(NamedTuple):
+    """One block of a term's postings, its data still packed, and its last document number."""
 
     data: bytes
-    count: int
+    postings: int  # how many
     max_id: int
     compression: int
 
 
-def _int_op(data: bytes, at: int) -> tuple[int, int] | None:
-    """The pickled int at ``at`` (BININT1, BININT2, BININT) and where the next op starts; None: another op."""
-    size = _ID_OPS.get(data[at])
-    if size is None:
-        return None
-    return int.from_bytes(data[at + 1 : at + size], "little", signed=data[at] == 74), at + size  # 74: J
-
-
-def _info(header: bytes) -> tuple[int, int, int]:
-    """A block's (posting count, last document number, compression) from its pickled info tuple.
-
-    The tuple is (count, max id, max weight, compression, min length, max length); its ints
-    are read from the bytes, any other layout is unpickled.
-    """
-    if header[:3] in _PROTOCOLS and header[11] == 40:  # MARK
-        count = _int_op(header, 12)
-        max_id = _int_op(header, count[1]) if count else None
-        if count and max_id and header[max_id[1]] == 71:  # G: the max weight, a float
-            compression = _int_op(header, max_id[1] + 9)
-            if compression:
-                return count[0], max_id[0], compression[0]
-    count_, max_id_, _, compression_, _, _ = pickle.loads(header)
-    return count_, max_id_, compression_
+_INFO_READ = 64  # bytes enough for a block's pickled info tuple (about 40)
 
 
 def _blocks(leaf: W3LeafMatcher) -> list[_Block]:
     """The blocks of a term's posting list, their data still packed."""
     if leaf._byteids:
         raise Unsupported("byte ids")
-    postfile = leaf._postfile
+    get = leaf._postfile.get
     blocks: list[_Block] = []
     position, last = leaf._baseoffset, False
     while not last:
-        length = _INT.unpack(postfile.get(position, _INT.size))[0]
+        head = get(position, _INT.size + _INFO_READ)  # the length and, mostly, the whole info
+        length = _INT.unpack_from(head)[0]
         last = length < 0  # (whoosh-ng's term info holds no usable extent length: walk to the last block)
-        block = postfile.get(position + _INT.size, abs(length))
-        position += _INT.size + abs(length)
-        info_end = _info_end(block)
-        count, max_id, compression = _info(block[:info_end])
-        blocks.append(_Block(block[info_end:], count, max_id, compression))
+        length = abs(length)
+        framed = head[_INT.size + 2 : _INT.size + 3] == b"\x95"  # else: no length said, read the whole block
+        info_end = _info_end(head[_INT.size :] if framed else get(position + _INT.size, length))
+        if info_end > len(head) - _INT.size:
+            head = get(position, _INT.size + info_end)
+        count, max_id, _, compression, _, _ = pickle.loads(head[_INT.size : _INT.size + info_end])
+        blocks.append(_Block(get(position + _INT.size + info_end, length - info_end), count, max_id, compression))
+        position += _INT.size + length
     return blocks
 
 
@@ -255,7 +253,7 @@ class _Decoded:
     """The pieces of a run of blocks, gathered block by block and put together as arrays at once."""
 
     def __init__(self, blocks: list[_Block]) -> None:
-        self.counts = np.array([b.count for b in blocks], dtype=np.int64)
+        self.counts = np.array([b.postings for b in blocks], dtype=np.int64)
         self.firsts: list[int] = []  # of the blocks read fast
         self.each: list[float] = []  # every block's weight for all its postings; nan: a weight each
         self.fast: list[bool] = []
@@ -332,7 +330,7 @@ def _decode(blocks: list[_Block]) -> tuple[np.ndarray, np.ndarray]:
     """The (document number, weight) pairs of ``blocks`` (in order), read as whoosh's reader reads them."""
     decoded = _Decoded(blocks)
     for b in blocks:
-        decoded.add(b.count, zlib.decompress(b.data) if b.compression else b.data)
+        decoded.add(b.postings, zlib.decompress(b.data) if b.compression else b.data)
     return decoded.arrays()
 
 
@@ -355,13 +353,19 @@ def _postings(leaf: Any, within: np.ndarray | None = None) -> tuple[np.ndarray, 
         return _inlined(leaf)
     if type(leaf) is not W3LeafMatcher:
         raise Unsupported(type(leaf).__name__)
+    term = _term(leaf)
+    return term.read(None if within is None else term.blocks_holding(within))
+
+
+def _term(leaf: W3LeafMatcher) -> _Term:
+    """The cached blocks of a leaf matcher's term, walked on first use."""
     field, text = leaf._term
     key = (_file_key(leaf._postfile), field, text)
     term = _cache.get(key)
     if term is None:
         term = _Term(_blocks(leaf))
         _cache.put(key, term)
-    return term.read(None if within is None else term.blocks_holding(within))
+    return term
 
 
 # --------------------------------------------------------------------------- scores
@@ -500,6 +504,117 @@ def _size(searcher: Any, m: Any) -> int:
     return 0
 
 
+def _positions_decoder(fmt: Any) -> Callable[[bytes], list[int]]:
+    """How whoosh's span matchers read a posting's word positions (LeafMatcher.spans)."""
+    if fmt is None:
+        raise Unsupported("postings without a format")
+    if fmt.supports("characters"):
+        characters = fmt.decoder("characters")
+        return lambda value: [position for position, _, _ in characters(value)]
+    if fmt.supports("positions"):
+        positions = fmt.decoder("positions")
+        return lambda value: list(positions(value))
+    raise Unsupported("postings without positions")
+
+
+def _word_positions(leaf: Any, docs: np.ndarray) -> np.ndarray:
+    """Where a phrase's word stands in each of ``docs`` holding it, as keys (document << 32 | position)."""
+    while type(leaf) is FilterMatcher:  # deleted documents: ``docs`` are already without them
+        leaf = leaf.child
+    if type(leaf) is ListMatcher:  # postings inlined in the term's entry
+        ids, values = np.array(leaf._ids, dtype=np.int64), list(leaf._values or ())
+        if len(values) != len(ids):
+            raise Unsupported("postings without a value each")
+    elif type(leaf) is W3LeafMatcher:
+        ids, values = _term(leaf).values(_term(leaf).blocks_holding(docs))
+    else:
+        raise Unsupported(type(leaf).__name__)
+    decode = _positions_decoder(leaf._format if type(leaf) is ListMatcher else leaf.format)
+    chosen = np.flatnonzero(np.isin(ids, docs))
+    chosen_values = [values[i] for i in chosen.tolist()]
+    # the same positions recur (a title on each of its clauses): each distinct value is decoded once
+    decoded = {value: decode(value) for value in set(chosen_values)}
+    positions = list(map(decoded.__getitem__, chosen_values))
+    found = np.fromiter(chain.from_iterable(positions), dtype=np.int64)
+    keys = (np.repeat(ids[chosen], list(map(len, positions))) << 32) | found
+    return np.sort(keys, kind="stable")  # already sorted (documents, then positions, ascending): one pass
+
+
+class _PhraseParts(SpanNear2.SpanNear2Matcher):
+    """whoosh's phrase matcher, without its look for a first match on creation.
+
+    That look reads the positions of document after document until the words stand
+    together: seconds for a phrase whose words are common but rarely side by side.
+    kb.ranking reads the words' postings itself; this matcher is never iterated to rank.
+    """
+
+    def __init__(self, ms: list[Any], slop: int, ordered: bool, mindist: int) -> None:
+        self.ms, self.slop, self.ordered, self.mindist = ms, slop, ordered, mindist
+        WrappingMatcher.__init__(self, make_binary_tree(IntersectionMatcher, ms))
+        self._spans = None
+
+
+class _Phrase(q.Phrase):
+    """A phrase whose matcher is :class:`_PhraseParts` (whoosh's Phrase.matcher otherwise)."""
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        schema = searcher.schema
+        if self.fieldname not in schema or not schema[self.fieldname].format.supports("positions"):
+            return super().matcher(searcher, context)  # whoosh's answer: no matches, or its error
+        field = schema[self.fieldname]
+        reader = searcher.reader()
+        terms = []
+        for word in self.words:
+            try:
+                text = field.to_bytes(word)
+            except ValueError:
+                return NullMatcher()
+            if (self.fieldname, text) not in reader:
+                return NullMatcher()
+            terms.append(q.Term(self.fieldname, text))
+        m = _PhraseParts([t.matcher(searcher, context) for t in terms], self.slop, True, 1)
+        return WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
+
+
+def _quick_phrases(query: q.Query) -> q.Query:
+    """``query`` with each phrase a :class:`_Phrase` (the same matches and scores, built faster)."""
+
+    def swap(node: q.Query) -> q.Query:
+        if type(node) is q.Phrase:
+            return _Phrase(node.fieldname, node.words, slop=node.slop, boost=node.boost, char_ranges=node.char_ranges)
+        return node
+
+    return query.accept(swap)
+
+
+def _in_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Which of ``a`` are in ``b`` (sorted ascending, repeats allowed)."""
+    if not len(b):
+        return np.zeros(len(a), dtype=bool)
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return b[at] == a
+
+
+def _phrase(searcher: Any, m: Any, scored: bool, within: np.ndarray | None) -> Matches:
+    """A phrase: the AND of its words (scored as whoosh's span matcher scores it: the words' sum),
+    kept where the words stand one right after another.
+
+    whoosh keeps a document when each word's position is the one after the previous word's
+    (slop 1, in order, at least 1 apart); other slops are left to whoosh.
+    """
+    if (m.slop, m.ordered, m.mindist) != (1, True, 1):
+        raise Unsupported("a phrase with slop")
+    found = _evaluate(searcher, m.child, scored, within)
+    ends: np.ndarray | None = None  # where the phrase so far ends
+    for leaf in m.ms:
+        if not len(found.ids):
+            break
+        keys = _word_positions(leaf, found.ids)
+        ends = keys if ends is None else keys[_in_sorted(keys, ends + 1)]
+    keep = _in_sorted(found.ids, ends >> 32) if ends is not None else np.zeros(len(found.ids), dtype=bool)
+    return _times(Matches(found.ids[keep], None if found.scores is None else found.scores[keep]), m.boost)
+
+
 def _narrowed(ids: np.ndarray, within: np.ndarray | None) -> np.ndarray:
     """The documents an AND's second side must be read for: those its first side matched that the caller keeps.
 
@@ -523,6 +638,8 @@ def _evaluate(searcher: Any, m: Any, scored: bool, within: np.ndarray | None = N
         return _leaf(searcher, m, scored, within)
     if kind is WrappingMatcher:
         return _times(_evaluate(searcher, m.child, scored, within), m.boost)
+    if kind is _PhraseParts or kind is SpanNear2.SpanNear2Matcher:
+        return _phrase(searcher, m, scored, within)
     if kind is FilterMatcher:  # deleted documents, or a set to keep
         inner = _evaluate(searcher, m.child, scored, within)
         chosen = np.fromiter(m._ids, dtype=np.int64, count=len(m._ids))
@@ -570,7 +687,7 @@ def allowed(searcher: Any, query: Any) -> np.ndarray | None:
     parts = []
     try:
         for sub, offset in searcher.leaf_searchers():
-            m = query.matcher(sub, sub.boolean_context())
+            m = _quick_phrases(query).matcher(sub, sub.boolean_context())
             parts.append(_evaluate(sub, m, scored=False).ids + offset)
     except Unsupported:
         return None
@@ -591,7 +708,7 @@ def top(searcher: Any, query: Any, limit: int, allow: np.ndarray | None = None) 
             if allow is not None:
                 mine = allow[(allow >= offset) & (allow < offset + sub.doc_count_all())]
                 within = mine - offset
-            found = _evaluate(sub, query.matcher(sub, context), True, within)
+            found = _evaluate(sub, _quick_phrases(query).matcher(sub, context), True, within)
             ids_parts.append(found.ids + offset)
             assert found.scores is not None
             score_parts.append(found.scores)

@@ -37,6 +37,12 @@ QUERIES = [
     "heading:目标 OR body:目标",
     "数字化转型 中小企业",
     "不存在的词汇甲乙",
+    '"技术改造项目"',
+    '"智能工厂" 支持',
+    '"技术改造项目" NOT 贴息',
+    '"支持 企业" OR 补助',
+    '"企业 企业"',
+    '"项目 技术改造"',
 ]
 FILTERS: list[dict[str, Any]] = [
     {},
@@ -111,9 +117,16 @@ def test_what_it_cannot_rank_is_left_to_whoosh(kb: KnowledgeBase, make: Any) -> 
     assert fast is None or fast == whoosh_top(searcher, query, None, 10)
 
 
-def test_a_phrase_of_two_words_goes_to_whoosh(kb: KnowledgeBase) -> None:
+def test_a_phrase_is_ranked_not_left_to_whoosh(kb: KnowledgeBase) -> None:
     searcher = kb.searcher()
-    assert ranking.top(searcher, parse_query(searcher, '"技术改造项目"'), 10) is None
+    query = parse_query(searcher, '"技术改造项目"')
+    fast = ranking.top(searcher, query, 10)
+    assert fast and fast == whoosh_top(searcher, query, None, 10)
+
+
+def test_a_phrase_with_slop_is_left_to_whoosh(kb: KnowledgeBase) -> None:
+    searcher = kb.searcher()
+    assert ranking.top(searcher, parse_query(searcher, '"技术改造 项目"~3'), 10) is None
 
 
 def test_cached_and_decoded_posting_lists_rank_alike(kb: KnowledgeBase) -> None:
@@ -163,7 +176,15 @@ def test_several_segments_and_deleted_clauses_rank_as_whoosh(tmp_path: Path) -> 
     ranking.clear_cache()
     with ix.searcher(weighting=index.LengthCachedBM25F()) as searcher:
         assert len(searcher.leaf_searchers()) == 3
-        for text in ["贴息", "企业 支持", "补助 OR 改造", "项目 NOT 贴息", "工厂^3 OR title:智能"]:
+        for text in [
+            "贴息",
+            "企业 支持",
+            "补助 OR 改造",
+            "项目 NOT 贴息",
+            "工厂^3 OR title:智能",
+            '"贴息 补助"',
+            '"支持 企业"',
+        ]:
             query = parse_query(searcher, text)
             for filt in (None, q.Term("city", "成都"), q.And([q.Term("has_funding", True), q.Term("city", "重庆")])):
                 assert fast_top(searcher, query, filt, 25) == whoosh_top(searcher, query, filt, 25), (text, filt)
