@@ -108,7 +108,7 @@ def test_both_ways_of_reading_a_block_are_taken(searcher: Any) -> None:
     fast = []
     for b in blocks:
         decoded = ranking._Decoded([b])
-        decoded.add(b.count, zlib.decompress(b.data) if b.compression else b.data)
+        decoded.add(b.postings, zlib.decompress(b.data) if b.compression else b.data)
         fast.append(decoded.fast[0])
     assert any(fast) and not all(fast)
 
@@ -116,7 +116,7 @@ def test_both_ways_of_reading_a_block_are_taken(searcher: Any) -> None:
 def test_block_info_is_read_as_whoosh_pickles_it(searcher: Any) -> None:
     leaf = _leaf(searcher, "body", "支持")
     blocks = ranking._blocks(leaf)
-    assert sum(b.count for b in blocks) == CLAUSES
+    assert sum(b.postings for b in blocks) == CLAUSES
     assert [b.max_id for b in blocks][-1] == CLAUSES - 1
 
 
