@@ -451,13 +451,23 @@ def _union(a: Matches, b: Matches) -> Matches:
 
 def _intersection(a: Matches, b: Matches) -> Matches:
     """Documents in both; each scores a + b (as IntersectionMatcher adds them)."""
-    if not len(a.ids) or not len(b.ids):
-        return Matches(_EMPTY.ids, None if a.scores is None or b.scores is None else _EMPTY.scores)
-    in_a = np.isin(a.ids, b.ids, kind="table")  # a lookup table over document numbers
+    in_a, in_b = _common(a.ids, b.ids)
     if a.scores is None or b.scores is None:
         return Matches(a.ids[in_a], None)
-    in_b = np.isin(b.ids, a.ids, kind="table")  # both sorted: the kept of each line up
     return Matches(a.ids[in_a], a.scores[in_a] + b.scores[in_b])
+
+
+def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the documents of both sorted lists ``a`` and ``b`` lie in each (two index arrays that line up)."""
+    if not len(a) or not len(b):
+        return _EMPTY.ids, _EMPTY.ids
+    if min(len(a), len(b)) * 4 > max(len(a), len(b)):  # alike in size: a lookup table over document numbers
+        return np.flatnonzero(np.isin(a, b, kind="table")), np.flatnonzero(np.isin(b, a, kind="table"))
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    at = np.minimum(np.searchsorted(large, small), len(large) - 1)  # each of the few looked up in the many
+    found = large[at] == small
+    in_small, in_large = np.flatnonzero(found), at[found]
+    return (in_small, in_large) if small is a else (in_large, in_small)
 
 
 def _without(a: Matches, b: Matches) -> Matches:
@@ -622,7 +632,7 @@ def _narrowed(ids: np.ndarray, within: np.ndarray | None) -> np.ndarray:
     """
     if within is None:
         return ids
-    return ids[np.isin(ids, within, kind="table")] if len(ids) and len(within) else _EMPTY.ids
+    return ids[_common(ids, within)[0]]
 
 
 def _evaluate(searcher: Any, m: Any, scored: bool, within: np.ndarray | None = None) -> Matches:

@@ -126,3 +126,12 @@ def test_ranked_as_whoosh_scores_every_clause(searcher: Any) -> None:
         query = parse_query(searcher, text)
         expected = [(hit.score, hit.docnum) for hit in searcher.search(query, limit=None)][:30]
         assert ranking.top(searcher, query, 30) == expected, text
+
+
+@pytest.mark.parametrize(("small", "large"), [(40, 60), (5, 900), (900, 5), (0, 50)])
+def test_common_documents_of_two_lists_line_up(small: int, large: int) -> None:
+    rng = np.random.default_rng(small * 1000 + large)
+    a = np.unique(rng.integers(0, 2000, small)).astype(np.int64)
+    b = np.unique(rng.integers(0, 2000, large)).astype(np.int64)
+    in_a, in_b = ranking._common(a, b)
+    assert a[in_a].tolist() == b[in_b].tolist() == np.intersect1d(a, b).tolist()
