@@ -409,6 +409,10 @@ def _plain(weighting: Any) -> scoring.BM25F:
 
 def _leaf(searcher: Any, leaf: Any, scored: bool, within: np.ndarray | None) -> Matches:
     ids, weights = _postings(leaf, within)
+    if within is not None and len(ids) > 2 * len(within):
+        # a common word read whole for a few documents: score and combine only those
+        keep = _common(ids, within)[0]
+        ids, weights = ids[keep], weights[keep]
     if not scored:
         return Matches(ids, None)
     scorer = leaf._scorer if type(leaf) is ListMatcher else leaf.scorer
