@@ -8,8 +8,13 @@ block by block into numpy arrays, scores them with BM25F's formula in one vector
 and combines them as the tree says. The top hits are those whoosh's top-N collector keeps:
 highest score first, lower document number first among equal scores.
 
-A tree holding a matcher this module does not know (phrases, wildcards, a scorer other than
-BM25F) gives None, and the caller lets whoosh rank the query as before.
+Reading is most of a query's cost: blocks are read straight from their pickled bytes (ids and
+weights; the word positions only for phrases), an AND reads its rarer side first and of the
+other only the blocks that may hold its documents, and decoded blocks stay cached per term.
+A phrase is the AND of its words kept where their positions follow one another.
+
+A tree holding a matcher this module does not know (wildcards, a phrase with slop, a scorer
+other than BM25F) gives None, and the caller lets whoosh rank the query as before.
 """
 
 from __future__ import annotations
