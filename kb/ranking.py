@@ -222,9 +222,6 @@ class _Block(NamedTuple):
     compression: int
 
 
-_INFO_READ = 64  # bytes enough for a block's pickled info tuple (about 40)
-
-
 def _blocks(leaf: W3LeafMatcher) -> list[_Block]:
     """The blocks of a term's posting list, their data still packed."""
     if leaf._byteids:
@@ -233,16 +230,12 @@ def _blocks(leaf: W3LeafMatcher) -> list[_Block]:
     blocks: list[_Block] = []
     position, last = leaf._baseoffset, False
     while not last:
-        head = get(position, _INT.size + _INFO_READ)  # the length and, mostly, the whole info
-        length = _INT.unpack_from(head)[0]
+        length = _INT.unpack(get(position, _INT.size))[0]
         last = length < 0  # (whoosh-ng's term info holds no usable extent length: walk to the last block)
-        length = abs(length)
-        framed = head[_INT.size + 2 : _INT.size + 3] == b"\x95"  # else: no length said, read the whole block
-        info_end = _info_end(head[_INT.size :] if framed else get(position + _INT.size, length))
-        if info_end > len(head) - _INT.size:
-            head = get(position, _INT.size + info_end)
-        count, max_id, _, compression, _, _ = pickle.loads(head[_INT.size : _INT.size + info_end])
-        blocks.append(_Block(get(position + _INT.size + info_end, length - info_end), count, max_id, compression))
+        length = -length if last else length
+        block = get(position + _INT.size, length)
+        count, max_id, _, compression, _, _ = pickle.loads(block)  # the info tuple: what follows it is left
+        blocks.append(_Block(block[_info_end(block) :], count, max_id, compression))
         position += _INT.size + length
     return blocks
 
