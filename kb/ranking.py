@@ -507,7 +507,7 @@ def _size(searcher: Any, m: Any) -> int:
         return _size(searcher, m.a) + _size(searcher, m.b)
     if kind is ArrayUnionMatcher:
         return sum(_size(searcher, c) for c in m._submatchers)
-    if kind is IntersectionMatcher or kind is _Intersection:
+    if kind is IntersectionMatcher:
         return min(_size(searcher, m.a), _size(searcher, m.b))
     if kind is AndNotMatcher:
         return _size(searcher, m.a)
@@ -552,25 +552,6 @@ def _word_positions(leaf: Any, docs: np.ndarray) -> np.ndarray:
     return np.sort(keys, kind="stable")  # already sorted (documents, then positions, ascending): one pass
 
 
-class _Intersection(IntersectionMatcher):
-    """whoosh's AND matcher, without moving its sides to their first common document on creation.
-
-    That move reads and unpickles posting blocks in whoosh's own code; kb.ranking reads
-    the sides' postings itself and never iterates this matcher.
-    """
-
-    def __init__(self, a: Any, b: Any) -> None:
-        super(IntersectionMatcher, self).__init__(a, b)
-
-
-class _And(q.And):
-    """An AND whose matchers are :class:`_Intersection` (the same tree whoosh builds)."""
-
-    def _matcher(self, subs: list[q.Query], searcher: Any, context: Any) -> Any:
-        reader = searcher.reader()
-        return self._tree_matcher(subs, _Intersection, searcher, context, lambda sub: 0 - sub.estimate_size(reader))
-
-
 class _PhraseParts(SpanNear2.SpanNear2Matcher):
     """whoosh's phrase matcher, without its look for a first match on creation.
 
@@ -581,7 +562,7 @@ class _PhraseParts(SpanNear2.SpanNear2Matcher):
 
     def __init__(self, ms: list[Any], slop: int, ordered: bool, mindist: int) -> None:
         self.ms, self.slop, self.ordered, self.mindist = ms, slop, ordered, mindist
-        WrappingMatcher.__init__(self, make_binary_tree(_Intersection, ms))
+        WrappingMatcher.__init__(self, make_binary_tree(IntersectionMatcher, ms))
         self._spans = None
 
 
@@ -607,18 +588,16 @@ class _Phrase(q.Phrase):
         return WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
 
 
-def _unstarted(query: q.Query) -> q.Query:
-    """``query`` with each AND an :class:`_And` and each phrase a :class:`_Phrase`.
+def _quick_phrases(query: q.Query) -> q.Query:
+    """``query`` with each phrase a :class:`_Phrase` (the same matches and scores, built faster).
 
-    Their matchers are whoosh's, built without reading ahead for a first match: the same
-    trees, matches and scores, for kb.ranking to read.
+    (An AND built the same way would break whoosh's matchers that iterate their children
+    on creation, e.g. ArrayUnionMatcher: an unaligned IntersectionMatcher fails its checks.)
     """
 
     def swap(node: q.Query) -> q.Query:
         if type(node) is q.Phrase:
             return _Phrase(node.fieldname, node.words, slop=node.slop, boost=node.boost, char_ranges=node.char_ranges)
-        if type(node) is q.And:
-            return _And(node.subqueries, boost=node.boost)
         return node
 
     return query.accept(swap)
@@ -684,7 +663,7 @@ def _evaluate(searcher: Any, m: Any, scored: bool, within: np.ndarray | None = N
         return _times(Matches(inner.ids[keep], None if inner.scores is None else inner.scores[keep]), m.boost)
     if kind is UnionMatcher:
         return _union(_evaluate(searcher, m.a, scored, within), _evaluate(searcher, m.b, scored, within))
-    if kind is IntersectionMatcher or kind is _Intersection:
+    if kind is IntersectionMatcher:
         # read the rarer side first: the other needs only the blocks holding its documents
         if _size(searcher, m.b) < _size(searcher, m.a):
             b = _evaluate(searcher, m.b, scored, within)
@@ -724,7 +703,7 @@ def allowed(searcher: Any, query: Any) -> np.ndarray | None:
     parts = []
     try:
         for sub, offset in searcher.leaf_searchers():
-            m = _unstarted(query).matcher(sub, sub.boolean_context())
+            m = _quick_phrases(query).matcher(sub, sub.boolean_context())
             parts.append(_evaluate(sub, m, scored=False).ids + offset)
     except Unsupported:
         return None
@@ -745,7 +724,7 @@ def top(searcher: Any, query: Any, limit: int, allow: np.ndarray | None = None) 
             if allow is not None:
                 mine = allow[(allow >= offset) & (allow < offset + sub.doc_count_all())]
                 within = mine - offset
-            found = _evaluate(sub, _unstarted(query).matcher(sub, context), True, within)
+            found = _evaluate(sub, _quick_phrases(query).matcher(sub, context), True, within)
             ids_parts.append(found.ids + offset)
             assert found.scores is not None
             score_parts.append(found.scores)

@@ -43,6 +43,8 @@ QUERIES = [
     '"支持 企业" OR 补助',
     '"企业 企业"',
     '"项目 技术改造"',
+    "绿色工厂建设",  # ANDs of two words under an OR of many fields (whoosh's array union iterates them)
+    '"绿色工厂" 建设',
 ]
 FILTERS: list[dict[str, Any]] = [
     {},
