@@ -20,7 +20,7 @@ from kb.clauses import Clause
 from kb.serialize import document_from_json, document_to_json
 from model import Document, KnowledgeBaseError, SourceText
 
-SCHEMA_VERSION = "5"  # 2: responsibilities, agency_names (kb.task_tables); 5: kb.task_index's tables
+SCHEMA_VERSION = "6"  # 2: responsibilities, agency_names (kb.task_tables); 5: kb.task_index's tables; 6: task_arrays
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

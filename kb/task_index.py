@@ -4,8 +4,11 @@ A question must not read documents' texts or walk their sections in Python:
 at 10,000 documents that took seconds. So each document leaves, at build or
 add time, rows that answer it with a few indexed reads done in C by SQLite:
 
-- ``task_keys``: one row per section (its parent, and the title, place and
-  offset that order and filter answers);
+- ``task_docs``: one row per stored document, numbered (a document stored
+  again gets a new number), with the title and place its answers show;
+- ``task_keys``: one row per section (its parent, the title, place and
+  offset that order and filter answers, and the fields an answer shows, so
+  a shown task is one indexed read);
 - ``task_words``: each section's heading and text as overlapping character
   bigrams in an FTS5 table, so a word of any length is an exact phrase query
   (trigrams would miss 2-character words such as 技改 or 补助);
@@ -33,15 +36,22 @@ import sqlite3
 from collections.abc import Iterable
 from typing import get_args
 
+from kb import task_arrays
 from model import Document, Role
 
 ROLE_RANK = {role: n for n, role in enumerate(get_args(Role))}
 
 SCHEMA = """
+CREATE TABLE IF NOT EXISTS task_docs (
+    number INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, title TEXT, jurisdiction TEXT
+);
+CREATE INDEX IF NOT EXISTS task_docs_doc ON task_docs(doc_id);
 CREATE TABLE IF NOT EXISTS task_keys (
     key INTEGER PRIMARY KEY AUTOINCREMENT,
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, section TEXT NOT NULL,
-    parent_key INTEGER, title TEXT NOT NULL, jurisdiction TEXT, start INTEGER NOT NULL
+    parent_key INTEGER, title TEXT NOT NULL, jurisdiction TEXT, start INTEGER NOT NULL,
+    doc INTEGER NOT NULL, number TEXT, heading TEXT, level INTEGER, parent TEXT, "end" INTEGER
 );
 CREATE INDEX IF NOT EXISTS task_keys_doc ON task_keys(doc_id, section);
 CREATE VIRTUAL TABLE IF NOT EXISTS task_words USING fts5(
@@ -68,6 +78,7 @@ CREATE INDEX IF NOT EXISTS duty_rows_doc ON duty_rows(doc_id);
 CREATE INDEX IF NOT EXISTS agency_names_written_canonical ON agency_names(written, canonical);
 CREATE INDEX IF NOT EXISTS documents_place ON documents(jurisdiction);
 """
+SCHEMA += task_arrays.SCHEMA
 
 _RUN = re.compile(r"[^\W_]")  # a character FTS5's unicode61 tokenizer keeps in a token (letter, digit)
 
@@ -100,13 +111,29 @@ def match_expression(words: Iterable[str]) -> str | None:
 def insert(conn: sqlite3.Connection, doc: Document, text: str, source_path: str, doc_ordinal: int) -> None:
     """Write the query rows of one stored document (the caller commits)."""
     title = doc.title or ""
+    number = conn.execute(
+        "INSERT INTO task_docs (doc_id, title, jurisdiction) VALUES (?, ?, ?)", (doc.id, doc.title, doc.jurisdiction)
+    ).lastrowid
     keys: dict[str, int] = {}
     later: list[tuple[str, int]] = []  # sections listed before their parent: linked once every key is known
     for section in doc.sections:
         parent = keys.get(section.parent) if section.parent else None
         cursor = conn.execute(
-            "INSERT INTO task_keys (doc_id, section, parent_key, title, jurisdiction, start) VALUES (?, ?, ?, ?, ?, ?)",
-            (doc.id, section.id, parent, title, doc.jurisdiction, section.span[0]),
+            "INSERT INTO task_keys VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.id,
+                section.id,
+                parent,
+                title,
+                doc.jurisdiction,
+                section.span[0],
+                number,
+                section.number,
+                section.heading,
+                section.level,
+                section.parent,
+                section.span[1],
+            ),
         )
         key = cursor.lastrowid
         assert key is not None
@@ -132,7 +159,8 @@ def insert(conn: sqlite3.Connection, doc: Document, text: str, source_path: str,
 
 def finish(conn: sqlite3.Connection) -> None:
     """Bring up to date what is derived from all documents' rows, once per build, add or remove (before the
-    commit that stores them); nothing yet."""
+    commit that stores them): who's arrays (kb.task_arrays)."""
+    task_arrays.update(conn)
 
 
 def _unit_ids(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:

@@ -11,17 +11,23 @@ their fields are those of graph.queries.who/duties, with counts added.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from extract.agencies import city_matches
 from kb import task_index
 from model import KnowledgeBaseError, Role
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from kb import task_answers
 
 ROLES: tuple[str, ...] = get_args(Role)
 ROLE_LABELS = {"lead": "牵头", "support": "配合", "implement": "落实", "responsible": "负责"}
@@ -34,14 +40,14 @@ Canonical = Callable[[str, str | None], tuple[str, str | None]]
 
 
 def has_tables(conn: sqlite3.Connection) -> bool:
-    """True when the store holds the query tables (schema 5); stores older than schema 2 are answered from the
-    graph. The tables of a schema 2-4 store cannot answer the current queries: it is refused with what to do."""
+    """True when the store holds the query tables (schema 6); stores older than schema 2 are answered from the
+    graph. The tables of a schema 2-5 store cannot answer the current queries: it is refused with what to do."""
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except sqlite3.Error:
         return False
     version = int(row[0]) if row is not None and str(row[0]).isdigit() else 0
-    if 2 <= version < 5:
+    if 2 <= version < 6:
         raise KnowledgeBaseError(
             "this knowledge base was built by an older policykb and cannot answer who/duties/chain quickly; "
             "run `policykb build` to rebuild it"
@@ -195,18 +201,24 @@ def _city_test(column: str, city: str | None) -> tuple[str, list[Any]]:
     return f" AND substr({column}, 1, ?) = ?", [len(stem), stem]
 
 
-def _found(query: str, city: str | None) -> tuple[str, list[Any]]:
-    """CTEs ending in ``found``: the innermost sections (of ``city``) whose heading or text holds every word.
-
-    ``task_words`` finds the sections holding every word, in C; a section some of whose
-    sections match too is left out (its innermost matching sections answer).
-    """
+def _expression(query: str) -> str:
+    """The bigram index's query for the sections holding every word of ``query``."""
     words = query.split()
     if not words:
         raise KnowledgeBaseError("give the words to look for, e.g. policykb who 绿色工厂")
     expression = task_index.match_expression(words)
     if expression is None:
         raise KnowledgeBaseError(f"{query!r} holds no letters or digits to look for; give words, e.g. 绿色工厂")
+    return expression
+
+
+def _found(query: str, city: str | None) -> tuple[str, list[Any]]:
+    """CTEs ending in ``found``: the innermost sections (of ``city``) whose heading or text holds every word.
+
+    ``task_words`` finds the sections holding every word, in C; a section some of whose
+    sections match too is left out (its innermost matching sections answer).
+    """
+    expression = _expression(query)
     where, args = _city_test("k.jurisdiction", city)
     sql = (
         "WITH RECURSIVE hit(key) AS (SELECT rowid FROM task_words WHERE task_words MATCH ?), "
@@ -325,31 +337,62 @@ def who(conn: sqlite3.Connection, tasks: Tasks, found: list[Task], shown: int | 
 def who_matching(
     conn: sqlite3.Connection, query: str, city: str | None, shown: int | None = TASKS_SHOWN
 ) -> Rows | None:
-    """:func:`who` of the tasks :func:`find_tasks` finds: SQLite finds them and puts them in reading order,
-    then streams their (unit, task) pairs in that order, so each unit's count, written forms and first
-    ``shown`` tasks take one pass; only the tasks shown are read as rows. None when no task matches."""
-    sql, args = _found(query, city)
-    keys = [k for (k,) in conn.execute(f"{sql} SELECT key FROM found ORDER BY title, start, doc_id", args)]
-    if not keys:
+    """:func:`who` of the tasks :func:`find_tasks` finds, from kb.task_arrays: the bigram index finds the
+    sections holding the words, numpy keeps the innermost in reading order and counts their units; only the
+    units and tasks shown are read as rows. None when no task matches."""
+    from kb import task_answers  # numpy: loaded by who only
+
+    expression = _expression(query)
+    with _snapshot(conn):
+        state, hits = conn.execute(
+            "SELECT (SELECT data FROM task_arrays WHERE name = 'version'), group_concat(rowid) "
+            "FROM task_words WHERE task_words MATCH ?",
+            (expression,),
+        ).fetchone()
+        if state is None:
+            raise KnowledgeBaseError("this knowledge base was not finished by policykb; run `policykb build`")
+        arrays = task_answers.load(conn, state)
+        keys = task_answers.innermost(arrays, _numbers(hits), _place_test(arrays.places, city))
+        if not keys.size:
+            return None
+        summary = task_answers.summarise(task_answers.pairs_of(arrays, keys), ALL if shown is None else shown)
+        return _summary_rows(conn, summary)
+
+
+@contextlib.contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """Read the statements inside in one read transaction: arrays, rows and names of one commit."""
+    if conn.in_transaction:  # a writer's own connection: it sees its own state already
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
+
+
+def _numbers(listed: str | None) -> np.ndarray:
+    """group_concat's comma-separated integers as an array."""
+    import numpy as np
+
+    return np.array(listed.split(","), dtype=np.int64) if listed else np.zeros(0, np.int64)
+
+
+def _place_test(places: tuple[str | None, ...], city: str | None) -> np.ndarray | None:
+    """Which places city_matches(place, city), as :func:`_city_test` tests them in SQL; None when all."""
+    if not city:
         return None
-    pairs = conn.execute(
-        "SELECT u.unit, u.key, u.source_key, u.written FROM json_each(?) j JOIN task_units u ON u.key = j.value "
-        "ORDER BY j.key",
-        (json.dumps(keys),),
-    )
-    counts: dict[int, int] = {}
-    forms: dict[int, list[str]] = {}
-    seen: set[tuple[int, str]] = set()  # (unit, written forms of one task): most tasks repeat another's
-    picked: dict[int, list[tuple[int, int | None]]] = {}
-    limit = ALL if shown is None else shown
-    for unit, key, source, written in pairs:
-        n = counts[unit] = counts.get(unit, 0) + 1
-        if n <= limit:
-            picked.setdefault(unit, []).append((key, source))
-        if written and (unit, written) not in seen:
-            seen.add((unit, written))
-            known = forms.setdefault(unit, [])
-            known += [w for w in written.split(task_index.WRITTEN_SEPARATOR) if w not in known]
+    import numpy as np
+
+    stem = re.sub(r"(省|市|自治区|特别行政区)$", "", city.strip())
+    return np.array([bool(stem) and p is not None and p[: len(stem)] == stem for p in places], bool)
+
+
+def _summary_rows(conn: sqlite3.Connection, summary: task_answers.Summary) -> Rows:
+    """The rows of a who answer from its counts: the units' names and written forms, the shown tasks' fields."""
+    counts = dict(zip(summary.units.tolist(), summary.counts.tolist(), strict=True))
+    forms = _written_forms(conn, {w for ids in summary.written.values() for w in ids})
     groups = {}
     for unit, agency, role in conn.execute(
         "SELECT u.id, u.agency, u.role FROM json_each(?) j JOIN unit_ids u ON u.id = j.value",
@@ -357,29 +400,56 @@ def who_matching(
     ):
         if role in ROLE_LABELS:
             groups[unit] = _unit_row(agency, role)
-            groups[unit].update(task_count=counts[unit], as_written=forms.get(unit, []))
+            groups[unit].update(task_count=counts[unit], as_written=_merged(forms, summary.written.get(unit, [])))
+    picked = summary.shown
     info = _task_infos(conn, {k for tasks in picked.values() for pair in tasks for k in pair if k is not None})
     for unit, tasks in picked.items():
-        for key, source in tasks if unit in groups else ():
-            task = dict(info[key][1])
-            task["inherited_from"] = info[source][0].label() if source is not None else None
-            groups[unit]["tasks"].append(task)
+        if unit in groups:
+            groups[unit]["tasks"] = [
+                {**info[key][1], "inherited_from": None if source is None else info[source][0]} for key, source in tasks
+            ]
     return _sorted_units(conn, groups.values())
 
 
-def _task_infos(conn: sqlite3.Connection, keys: set[int]) -> dict[int, tuple[Task, dict[str, Any]]]:
-    """Each task key's Task and its fields in an answer, read in one query."""
+def _written_forms(conn: sqlite3.Connection, ids: set[int]) -> dict[int, list[str]]:
+    """The written forms each task_written id stands for."""
     rows = conn.execute(
-        "SELECT k.key, d.id, d.title, d.jurisdiction, k.section, s.number, s.heading, s.level, s.parent, s.start, "
-        's."end" FROM json_each(?) j JOIN task_keys k ON k.key = j.value JOIN documents d ON d.id = k.doc_id '
-        "JOIN sections s ON s.doc_id = k.doc_id AND s.id = k.section",
+        "SELECT w.id, w.forms FROM json_each(?) j JOIN task_written w ON w.id = j.value", (json.dumps(sorted(ids)),)
+    )
+    return {n: forms.split(task_index.WRITTEN_SEPARATOR) for n, forms in rows}
+
+
+def _merged(forms: dict[int, list[str]], ids: list[int]) -> list[str]:
+    """The forms of ``ids`` in order, each once."""
+    known: list[str] = []
+    for n in ids:
+        known += [w for w in forms[n] if w not in known]
+    return known
+
+
+def _task_infos(conn: sqlite3.Connection, keys: set[int]) -> dict[int, tuple[str, dict[str, Any]]]:
+    """Each task key's label and its fields in an answer (as Tasks.info gives them), read in one query: one
+    indexed read per task and per document (task_keys holds what sections does, task_docs what documents'
+    long rows do)."""
+    rows = conn.execute(
+        "SELECT k.key, d.doc_id, d.title, d.jurisdiction, k.section, k.number, k.heading, k.level, k.parent, "
+        'k.start, k."end" FROM json_each(?) j JOIN task_keys k ON k.key = j.value JOIN task_docs d ON d.number = k.doc',
         (json.dumps(sorted(keys)),),
-    ).fetchall()
-    tasks = Tasks(conn, {doc_id: Doc(doc_id, title, place, None) for _, doc_id, title, place, *_ in rows})
+    )
     out = {}
-    for key, doc_id, _, _, *section in rows:
+    for key, doc_id, title, place, *section in rows:
         task = Task(doc_id, *section)
-        out[key] = (task, tasks.info(task))
+        label = task.label()
+        fields = {
+            "task": task.node,
+            "doc_id": doc_id,
+            "title": title,
+            "jurisdiction": place,
+            "section": label,
+            "heading": task.heading,
+            "span": [task.start, task.end],
+        }
+        out[key] = (label, fields)
     return out
 
 

@@ -86,7 +86,7 @@ def test_who_and_duties_forget_a_removed_file(kb_copy):
         assert all(r["doc_id"] != gone[1] for r in queries.duties(kb, "市财政局", limit=None))
 
 
-@pytest.mark.parametrize("version", ["2", "4"])
+@pytest.mark.parametrize("version", ["2", "4", "5"])
 def test_a_store_built_before_these_tables_is_refused_with_what_to_do(kb_copy, version):
     database = layout.current_generation(kb_copy) / layout.DB_NAME
     with sqlite3.connect(database) as conn:
