@@ -494,11 +494,23 @@ def _missing(m: InverseMatcher) -> np.ndarray:
     return np.array(sorted(deleted() if callable(deleted) else deleted), dtype=np.int64)
 
 
+_frequencies: weakref.WeakKeyDictionary[Any, dict[tuple[str, bytes], int]] = weakref.WeakKeyDictionary()
+
+
+def _doc_frequency(reader: Any, term: tuple[str, bytes]) -> int:
+    """How many documents of a segment hold ``term``, looked up once (an AND asks for its sides at each level)."""
+    known = _frequencies.setdefault(reader, {})
+    found = known.get(term)
+    if found is None:
+        found = known[term] = int(reader.doc_frequency(*term))
+    return found
+
+
 def _size(searcher: Any, m: Any) -> int:
     """About how many documents a matcher tree matches (to read the rarer side of an AND first)."""
     kind = type(m)
     if kind is W3LeafMatcher:
-        return int(searcher.reader().doc_frequency(*m._term))
+        return _doc_frequency(searcher.reader(), m._term)
     if kind is ListMatcher:
         return len(m._ids)
     if kind is WrappingMatcher or kind is FilterMatcher:
