@@ -311,26 +311,126 @@ def file_words(text: str, documents: list[Document]) -> Words:
     return words
 
 
-def add_clauses(w: IndexWriter, doc: Document, clauses: list[Clause]) -> None:
+def clause_fields(doc: Document, c: Clause) -> dict[str, Any]:
+    """The whoosh fields of one clause (``add_document``'s keyword arguments)."""
     year = doc.date[:4] if doc.date and doc.date[:4].isdigit() else ""
+    return {
+        "clause_id": c.id,
+        "doc_id": c.doc_id,
+        "title": doc.title or "",
+        "heading": c.section_path,
+        "body": c.text,
+        "facts": _fact_words(doc, c),
+        "city": place_key(doc.jurisdiction),
+        "jurisdiction": doc.jurisdiction,
+        "year": year,
+        "agencies": ",".join(a.replace(",", " ") for a in c.agencies),
+        "has_target": c.has_target,
+        "has_funding": c.has_funding,
+        "has_responsibility": c.has_responsibility,
+        "start": c.span[0],
+        "end": c.span[1],
+    }
+
+
+def add_clauses(w: IndexWriter, doc: Document, clauses: list[Clause]) -> None:
     for c in clauses:
-        w.add_document(
-            clause_id=c.id,
-            doc_id=c.doc_id,
-            title=doc.title or "",
-            heading=c.section_path,
-            body=c.text,
-            facts=_fact_words(doc, c),
-            city=place_key(doc.jurisdiction),
-            jurisdiction=doc.jurisdiction,
-            year=year,
-            agencies=",".join(a.replace(",", " ") for a in c.agencies),
-            has_target=c.has_target,
-            has_funding=c.has_funding,
-            has_responsibility=c.has_responsibility,
-            start=c.span[0],
-            end=c.span[1],
-        )
+        w.add_document(**clause_fields(doc, c))
+
+
+Posting = tuple[bytes, int, float, bytes]  # (word, frequency, weight, encoded positions): whoosh's field.index
+# One indexed field of a clause: its postings, its length (the sum of frequencies, 0 if not scorable)
+# and the posting pool's size estimate of them (whoosh.writing.posting_pool._posting_size).
+FieldPostings = tuple[list[Posting], int, int]
+AnalysedClause = tuple[dict[str, Any], dict[str, FieldPostings]]  # a clause's fields, each indexed one analysed
+
+_schema: list[Schema] = []
+
+
+def _analysis_schema() -> Schema:
+    """The schema a worker analyses clauses with (the same fields and analyzer as every index's)."""
+    if not _schema:
+        _schema.append(schema())
+    return _schema[0]
+
+
+def _field_postings(field: Any, name: str, value: Any) -> FieldPostings:
+    postings = list(field.index(value))
+    length = sum(p[1] for p in postings) if field.scorable else 0
+    size = sum(64 + len(name) + len(p[0]) + (len(p[3]) if p[3] is not None else 0) for p in postings)
+    return postings, length, size
+
+
+def analyse_clauses(doc: Document, clauses: list[Clause]) -> list[AnalysedClause]:
+    """Each clause's fields with the postings whoosh's ``add_document`` would make of them.
+
+    Made where the words are (a worker, inside ``given_words``), so the writer only
+    pools them (:func:`add_analysed`): analysing is half of what adding a clause costs.
+    """
+    fields = _analysis_schema()
+    out: list[AnalysedClause] = []
+    for c in clauses:
+        values = clause_fields(doc, c)
+        postings = {
+            name: _field_postings(fields[name], name, value)
+            for name, value in values.items()
+            if value is not None and fields[name].indexed
+        }
+        out.append((values, postings))
+    return out
+
+
+def _plain_fields(w: Any) -> bool:
+    """True when add_analysed writes what add_document would: no spelling words or vectors, whoosh's pool."""
+    from whoosh.writing.posting_pool import PostingPool
+
+    plain = all(not f.separate_spelling() and not f.vector for _name, f in w.schema.items())
+    return plain and type(w.pool) is PostingPool
+
+
+def add_analysed(w: Any, analysed: list[AnalysedClause]) -> None:
+    """Add clauses analysed by :func:`analyse_clauses`: the same index as ``add_document`` with their fields.
+
+    Mirrors whoosh's ``SegmentWriter.add_document`` step for step (fields in sorted
+    order, postings pooled, stored values, lengths and columns), minus the analysis;
+    a clause's postings go into the pool at once (the pool sorts them all anyway, so
+    where its runs end changes nothing written).
+    """
+    if not _plain_fields(w):  # a writer this mirror does not cover: let whoosh analyse again
+        for values, _postings in analysed:
+            w.add_document(**values)
+        return
+    w._check_state()
+    schema, perdoc, pool = w.schema, w.perdocwriter, w.pool
+    for values, analysed_fields in analysed:
+        docnum = w.docnum
+        perdoc.start_doc(docnum)
+        for name in sorted(values):
+            value = values[name]
+            if value is None:
+                continue
+            field = schema[name]
+            length = 0
+            if field.indexed:
+                postings, length, size = analysed_fields[name]
+                _pool_postings(pool, name, docnum, postings, size)
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            column = field.column_type
+            if column:
+                perdoc.add_column_value(name, column, field.to_column_value(value))
+        perdoc.finish_doc()
+        w._added = True
+        w.docnum += 1
+
+
+def _pool_postings(pool: Any, name: str, docnum: int, postings: list[Posting], size: int) -> None:
+    """What whoosh's PostingPool.add does for each posting, for one field of one clause at once."""
+    pool.fieldnames.add(name)
+    pool.currentsize += size
+    if pool.currentsize > pool.limit:
+        pool.save()
+    # weight * the field boost (1.0: no clause sets one), as add_document does
+    pool.current.extend([(name, t, docnum, weight * 1.0, v) for t, _freq, weight, v in postings])
 
 
 def delete_documents(w: IndexWriter, doc_ids: list[str]) -> None:

@@ -17,14 +17,17 @@ import os
 import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extract.readers import LEGACY
 from extract.readers.files import check_name, display_name
-from kb.serialize import document_from_dict
+from kb.serialize import document_from_dict, plain
 from model import Document, PolicyKBError, SourceText, UnreadableFileError
+
+if TYPE_CHECKING:
+    from kb.prepared import PreparedFile
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".pdf", ".html", ".htm", ".docx")
 
@@ -54,15 +57,12 @@ class FileItem:
     size: int
 
 
-Words = dict[str, list[list[tuple[str, int, int]]]]  # text -> its index words (kb.tokenizer.index_words)
-
-
 @dataclass
 class Extracted:
     item: FileItem
     source: SourceText
     documents: list[Document]
-    words: Words | None = None  # the words of its clauses, segmented by the worker (None: segment when indexing)
+    prepared: PreparedFile | None = None  # made by the worker (None: the writer prepares it, kb.prepared)
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[Skipped]]:
@@ -152,19 +152,26 @@ def _read_kwargs(limits: Limits) -> dict[str, int]:
     return kwargs
 
 
-def _extract_in_worker(path: str, kwargs: dict[str, int]) -> tuple[SourceText, list[Document], Words]:
-    """Runs in a worker process: the file's text, its documents with facts, and the words of its clauses.
+def _extract_in_worker(
+    path: str, kwargs: dict[str, int], cache_file: str | None
+) -> tuple[SourceText, list[Document], PreparedFile]:
+    """Runs in a worker process: the file's text, its documents with facts, and all the writer stores of them.
 
-    Segmenting the clauses here (both cores) rather than in the writer (one core) is
-    most of what the index costs; the writer reuses these words as they are. The
-    file's text is segmented once and each clause's words are sliced from it.
+    Segmenting and analysing the clauses, serialising the documents and writing the
+    extraction cache here (both cores) rather than in the writer (one core, the
+    build's bottleneck) leaves the writer only the storing. The file's text is
+    segmented once and each clause's words are sliced from it.
     """
     from extract import extract_source, read_source
     from kb.index import file_words
+    from kb.prepared import cache_json, prepare
 
     source = read_source(path, **kwargs)
     documents = extract_source(source).documents
-    return source, documents, file_words(source.text, documents)
+    prepared = prepare(source, documents, file_words(source.text, documents))
+    if cache_file is not None:
+        _write_atomically(Path(cache_file), cache_json(source, prepared))
+    return source, documents, prepared
 
 
 def _read_in_worker(path: str, kwargs: dict[str, int]) -> tuple[SourceText, list[Document], None]:
@@ -187,31 +194,39 @@ class ExtractionCache:
         self.folder = folder
         self.fingerprint = fingerprint
 
-    def _path(self, item: FileItem) -> Path:
+    def path(self, item: FileItem) -> Path:
+        """Where the result of ``item`` is kept (its folder exists once :meth:`ready` ran)."""
         return self.folder / f"{item.sha256[:32]}-{self.fingerprint}.json"
 
     def get(self, item: FileItem) -> tuple[SourceText, list[Document]] | None:
         try:
-            data = json.loads(self._path(item).read_text(encoding="utf-8"))
+            data = json.loads(self.path(item).read_text(encoding="utf-8"))
             source = SourceText(**data["source"])
             source.page_starts = [(start, page) for start, page in source.page_starts]
             return source, [document_from_dict(d) for d in data["documents"]]
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def put(self, item: FileItem, source: SourceText, documents: list[Document]) -> None:
+    def ready(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = {"source": asdict(source), "documents": [asdict(d) for d in documents]}
-        path = self._path(item)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+
+    def put(self, item: FileItem, source: SourceText, documents: list[Document]) -> None:
+        self.ready()
+        data = {"source": plain(source), "documents": [plain(d) for d in documents]}
+        _write_atomically(self.path(item), json.dumps(data, ensure_ascii=False))
 
     def prune(self) -> None:
         """Drop results of older extractor versions."""
         for path in self.folder.glob("*.json"):
             if not path.stem.endswith(self.fingerprint):
                 path.unlink(missing_ok=True)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` as ``path`` whole or not at all (a unique temporary file per process, then a rename)."""
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _worker_setup(lock_path: str | None) -> None:
@@ -258,7 +273,7 @@ def extract_all(
     """Extract each file in order (in parallel behind the scenes), yielding a result or why it was skipped.
 
     ``meanwhile`` runs once the workers have their files, before the first result is awaited.
-    With ``segment_in_workers`` False, results carry no words (the caller segments them).
+    With ``segment_in_workers`` False, results come unprepared (the caller prepares them, kb.prepared).
     """
     from pebble import ProcessExpired, ProcessPool
 
@@ -283,9 +298,16 @@ def extract_all(
                 item = next(waiting, None)
                 if item is None:
                     return
-                futures[item.path] = pool.schedule(task, args=(item.path, kwargs), timeout=limits.timeout)
+                futures[item.path] = pool.schedule(task, args=task_args(item), timeout=limits.timeout)
 
-        task = _extract_in_worker if segment_in_workers else _read_in_worker
+        def task_args(item: FileItem) -> tuple[Any, ...]:
+            if not segment_in_workers:
+                return (item.path, kwargs)
+            return (item.path, kwargs, str(cache.path(item)) if cache else None)  # the worker keeps it in the cache
+
+        task: Callable[..., Any] = _extract_in_worker if segment_in_workers else _read_in_worker
+        if cache and todo:
+            cache.ready()
         schedule_ahead()
         if meanwhile is not None:
             meanwhile()
@@ -297,7 +319,7 @@ def extract_all(
             try:
                 future = futures.pop(item.path)
                 schedule_ahead()
-                source, documents, words = future.result()
+                source, documents, prepared = future.result()
             except FutureTimeout:
                 yield Skipped(item.path, f"took longer than the --timeout limit of {limits.timeout:g} s")
                 continue
@@ -307,9 +329,9 @@ def extract_all(
             except Exception as exc:  # one bad file is reported, the rest still goes in
                 yield Skipped(item.path, _describe(exc))
                 continue
-            if cache:
+            if cache and prepared is None:  # a worker that prepared the file also kept it in the cache
                 cache.put(item, source, documents)
-            yield Extracted(item, source, documents, words)
+            yield Extracted(item, source, documents, prepared)
     finally:
         if pool is not None:
             pool.stop()

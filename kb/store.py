@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from extract.agencies import canonical_agency
 from kb import task_index
 from kb.clauses import Clause
-from kb.serialize import document_from_json, document_to_json
+from kb.serialize import document_from_json, document_to_json, to_json
 from model import Document, KnowledgeBaseError, SourceText
 
 SCHEMA_VERSION = "6"  # 2: responsibilities, agency_names (kb.task_tables); 5: kb.task_index's tables; 6: task_arrays
@@ -73,7 +73,12 @@ CREATE TRIGGER IF NOT EXISTS agency_names_removed AFTER DELETE ON agency_names B
     INSERT OR IGNORE INTO agencies_changed VALUES (old.canonical);
 END;
 """
+# The store's own secondary indexes: a fresh build creates them after its bulk insert (create_bulk, end_bulk).
+_OWN_INDEXES = "\n".join(line for line in SCHEMA.splitlines() if line.startswith("CREATE INDEX IF NOT EXISTS"))
+_BULK_SCHEMA = "\n".join(line for line in SCHEMA.splitlines() if not line.startswith("CREATE INDEX IF NOT EXISTS"))
+_BULK_SCHEMA += task_index.SCHEMA
 SCHEMA += task_index.SCHEMA
+BULK_CACHE_KIB = 131072  # a fresh build's page cache: 128 MiB, so its B-tree inserts stay in memory
 
 # kind → (Document attribute, field that names the fact)
 FACT_KINDS = {
@@ -94,14 +99,25 @@ class SourceRecord:
     size: int
 
 
-def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
-    """A connection with foreign keys on; read-only connections cannot change a published generation."""
+def connect(path: Path, readonly: bool = False, bulk: bool = False) -> sqlite3.Connection:
+    """A connection with foreign keys on; read-only connections cannot change a published generation.
+
+    ``bulk``: a new database a fresh build fills and publishes only once complete
+    (kb.writer): the store's secondary indexes wait for :func:`end_bulk`, the page
+    cache is large, and nothing is flushed to disk until the writer flushes the
+    whole generation before publishing it (a crash before that leaves a folder no
+    reader is sent to).
+    """
     try:
         if readonly:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         else:
             conn = sqlite3.connect(path)
-            conn.executescript(SCHEMA)
+            if bulk:
+                conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+                conn.execute("PRAGMA synchronous = OFF")
+                conn.execute("PRAGMA journal_mode = MEMORY")
+            conn.executescript(_BULK_SCHEMA if bulk else SCHEMA)
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
             conn.commit()
     except sqlite3.Error as exc:
@@ -110,6 +126,11 @@ def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
         ) from None
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def end_bulk(conn: sqlite3.Connection) -> None:
+    """Create the secondary indexes a bulk connection left out: one sorted pass each, not a B-tree insert per row."""
+    conn.executescript(_OWN_INDEXES)
 
 
 def agency_rows(doc: Document) -> list[tuple[int, str, str, str | None]]:
@@ -194,10 +215,32 @@ def year_of(date: str | None) -> int | None:
     return int(date[:4]) if date and date[:4].isdigit() else None
 
 
+FactRow = tuple[str, str, int, str | None, int, int, Any, str]  # a row of the facts table
+
+
+def fact_rows(doc: Document) -> list[FactRow]:
+    """The facts table's rows of one document: each kind in FACT_KINDS order, each fact whole as JSON."""
+    return [
+        (doc.id, kind, n, getattr(f, "section", None), f.span[0], f.span[1], getattr(f, label), to_json(f))
+        for kind, (attr, label) in FACT_KINDS.items()
+        for n, f in enumerate(getattr(doc, attr))
+    ]
+
+
 def insert_source(
-    conn: sqlite3.Connection, record: SourceRecord, source: SourceText, documents: list[Document], clauses: list[Clause]
+    conn: sqlite3.Connection,
+    record: SourceRecord,
+    source: SourceText,
+    documents: list[Document],
+    clauses: list[Clause],
+    doc_jsons: list[str] | None = None,
+    facts: list[list[FactRow]] | None = None,
 ) -> None:
-    """Store one file with its documents, facts and clauses (the caller commits)."""
+    """Store one file with its documents, facts and clauses (the caller commits).
+
+    ``doc_jsons`` and ``facts`` (each document's JSON and fact rows) may come made
+    by a worker process (kb.prepared); they are made here when not given.
+    """
     conn.execute(
         "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -224,7 +267,7 @@ def insert_source(
                 doc.date,
                 year_of(doc.date),
                 doc.doc_type,
-                document_to_json(doc),
+                doc_jsons[ordinal] if doc_jsons is not None else document_to_json(doc),
             ),
         )
         conn.executemany(
@@ -240,23 +283,9 @@ def insert_source(
         )
         conn.executemany("INSERT INTO agency_names VALUES (?, ?, ?, ?, ?)", [(doc.id, *a) for a in agency_rows(doc)])
         task_index.insert(conn, doc, source.text, record.path, ordinal)
-        for kind, (attr, label) in FACT_KINDS.items():
-            conn.executemany(
-                "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        doc.id,
-                        kind,
-                        n,
-                        getattr(f, "section", None),
-                        f.span[0],
-                        f.span[1],
-                        getattr(f, label),
-                        json.dumps(asdict(f), ensure_ascii=False),
-                    )
-                    for n, f in enumerate(getattr(doc, attr))
-                ],
-            )
+        conn.executemany(
+            "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", facts[ordinal] if facts is not None else fact_rows(doc)
+        )
     conn.executemany(
         "INSERT INTO clauses VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [

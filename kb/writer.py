@@ -28,7 +28,6 @@ from typing import Any, Protocol
 from filelock import FileLock, Timeout
 
 from kb import graphfile, index, layout, store, task_index
-from kb.clauses import clauses_of
 from kb.ingest import (
     Extracted,
     ExtractionCache,
@@ -41,7 +40,8 @@ from kb.ingest import (
     identify,
     over_limit,
 )
-from kb.tokenizer import TOTAL_PADDING_WORD, given_words, use_full_dictionary, write_vocabulary
+from kb.prepared import prepare
+from kb.tokenizer import TOTAL_PADDING_WORD, use_full_dictionary, write_vocabulary
 from model import KnowledgeBaseError
 
 LOCK_WAIT_SECONDS = 3.0
@@ -131,7 +131,7 @@ class _Generation:
                 self.ix = index.open_index(self.index_path)
             else:
                 self.ix = index.create(self.index_path)
-            self.conn = store.connect(self.db_path)
+            self.conn = store.connect(self.db_path, bulk=self.fresh)  # published only once whole: see publish
             self.writer = index.writer(self.ix)
         except BaseException:
             shutil.rmtree(self.path, ignore_errors=True)
@@ -148,20 +148,25 @@ class _Generation:
             if owner is not None and owner != result.item.path:
                 return f"holds the same document ({doc.title or doc.id}) as {owner}; the copy was not added"
         record = store.SourceRecord(result.item.path, result.item.sha256, result.item.mtime, result.item.size)
-        text = result.source.text
-        all_clauses = []
-        # A result from the extraction cache comes without words: segment its text once here, as a worker would.
-        words = result.words if result.words is not None else index.file_words(text, result.documents)
-        with given_words(words):
-            for doc in result.documents:
-                clauses = clauses_of(doc, text)
-                index.add_clauses(self.writer, doc, clauses)
-                all_clauses += clauses
-        store.insert_source(self.conn, record, result.source, result.documents, all_clauses)
+        # A result from the extraction cache (or read by a worker that only reads) is prepared here, as a worker would.
+        prepared = result.prepared or prepare(result.source, result.documents)
+        for analysed in prepared.analysed:
+            index.add_analysed(self.writer, analysed)
+        store.insert_source(
+            self.conn,
+            record,
+            result.source,
+            result.documents,
+            prepared.all_clauses(),
+            doc_jsons=prepared.doc_jsons,
+            facts=prepared.facts,
+        )
         return None
 
     def finish(self) -> dict[str, int]:
         """Commit database and index, derive graph (a new build only) and query vocabulary, publish."""
+        if self.fresh:
+            store.end_bulk(self.conn)
         store.refresh_agencies(self.conn)
         task_index.finish(self.conn)
         if not self.fresh:  # rebuilding the whole graph for a few files took most of an add; its first reader does

@@ -1,0 +1,149 @@
+"""A file prepared by a worker (kb.prepared) is stored exactly as the writer stored it before.
+
+Clauses analysed in a worker and pooled by ``index.add_analysed`` make the same
+index as whoosh's ``add_document``; documents serialised once (kb.serialize.plain)
+make the same JSON as ``dataclasses.asdict``; the extraction cache file a worker
+writes reads back as the writer's did; a fresh build's bulk-loaded database has
+the same tables and indexes as one made by ``store.connect``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from extract import extract_source, read_source
+from kb import index, layout, store
+from kb.clauses import clauses_of
+from kb.ingest import ExtractionCache, FileItem
+from kb.prepared import cache_json, prepare
+from kb.serialize import document_to_json, to_json
+from kb.tokenizer import given_words
+from model import Document, SourceText
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def files(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> list[tuple[SourceText, list[Document]]]:
+    """The seed documents and 24 generated ones (a PDF among them), read and extracted."""
+    generated = tmp_path_factory.mktemp("prepared") / "generated"
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), str(generated), "--n", "24", "--seed", "3"],
+        check=True,
+        capture_output=True,
+    )
+    paths = sorted(corpus_dir.glob("*.txt")) + sorted(p for p in generated.iterdir() if p.is_file())
+    out = []
+    for path in paths:
+        source = read_source(str(path))
+        out.append((source, extract_source(source).documents))
+    return out
+
+
+def _index_content(ix: Any) -> tuple[list[dict[str, Any]], dict[Any, list[Any]], dict[Any, int | None]]:
+    """Every stored field, posting (clause, weight, encoded positions) and searchable field length of an index."""
+    with ix.reader() as reader:
+        ids = {n: stored["clause_id"] for n, stored in reader.iter_docs()}
+        postings: dict[Any, list[Any]] = {}
+        for name in ix.schema.names():
+            if not ix.schema[name].indexed:
+                continue
+            for term in reader.lexicon(name):
+                matcher = reader.postings(name, term)
+                items = []
+                while matcher.is_active():
+                    items.append((ids[matcher.id()], matcher.weight(), matcher.value()))
+                    matcher.next()
+                postings[(name, term)] = items
+        lengths = {(ids[n], f): reader.doc_field_length(n, f) for n in ids for f in index.SEARCH_FIELDS}
+        stored_fields = list(reader.all_stored_fields())
+    return stored_fields, postings, lengths
+
+
+@pytest.mark.parametrize("limit_mb", [index.LIMIT_MB, 1], ids=["one run", "pool saved in runs"])
+def test_analysed_clauses_make_the_same_index_as_add_document(
+    files: list[tuple[SourceText, list[Document]]], tmp_path: Path, limit_mb: int
+) -> None:
+    by_whoosh = index.create(tmp_path / "whoosh")
+    by_analysis = index.create(tmp_path / "analysed")
+    w1 = by_whoosh.writer(limitmb=limit_mb, codec=index.IndexCodec())
+    w2 = by_analysis.writer(limitmb=limit_mb, codec=index.IndexCodec())
+    for source, documents in files:
+        prepared = prepare(source, documents)
+        with given_words(index.file_words(source.text, documents)):
+            for doc in documents:
+                index.add_clauses(w1, doc, clauses_of(doc, source.text))
+        for analysed in prepared.analysed:
+            index.add_analysed(w2, analysed)
+    w1.commit()
+    w2.commit()
+    first, second = _index_content(by_whoosh), _index_content(by_analysis)
+    assert len(first[1]) > 1000 and len(first[0]) > 200
+    assert first == second
+
+
+def test_documents_and_facts_serialise_as_asdict(files: list[tuple[SourceText, list[Document]]]) -> None:
+    for source, documents in files:
+        assert to_json(source) == json.dumps(asdict(source), ensure_ascii=False)
+        for doc in documents:
+            assert document_to_json(doc) == json.dumps(asdict(doc), ensure_ascii=False)
+            for fact in doc.targets + doc.funding + doc.responsibilities + doc.citations:
+                assert to_json(fact) == json.dumps(asdict(fact), ensure_ascii=False)
+
+
+def test_prepared_clauses_and_facts_are_the_documents(files: list[tuple[SourceText, list[Document]]]) -> None:
+    for source, documents in files:
+        prepared = prepare(source, documents)
+        assert prepared.clauses == [clauses_of(doc, source.text) for doc in documents]
+        assert prepared.facts == [store.fact_rows(doc) for doc in documents]
+        assert len(prepared.analysed) == len(documents)
+
+
+def test_a_worker_s_cache_file_reads_back_as_the_writer_s(
+    files: list[tuple[SourceText, list[Document]]], tmp_path: Path
+) -> None:
+    cache = ExtractionCache(tmp_path / "cache", "fingerprint")
+    cache.ready()
+    for n, (source, documents) in enumerate(files):
+        item = FileItem(source.path, f"{n:064x}", 0.0, 1)
+        text = cache_json(source, prepare(source, documents))
+        expected = {"source": asdict(source), "documents": [asdict(d) for d in documents]}
+        assert json.loads(text) == json.loads(json.dumps(expected, ensure_ascii=False))
+        cache.path(item).write_text(text, encoding="utf-8")
+        assert cache.get(item) == (source, documents)
+
+
+def _schema(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    return sorted(conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))
+
+
+def test_a_bulk_database_ends_with_the_same_schema(tmp_path: Path) -> None:
+    normal = store.connect(tmp_path / "normal.sqlite")
+    bulk = store.connect(tmp_path / "bulk.sqlite", bulk=True)
+    assert len(_schema(bulk)) < len(_schema(normal))  # the store's own indexes wait for the end
+    store.end_bulk(bulk)
+    assert _schema(bulk) == _schema(normal)
+    normal.close()
+    bulk.close()
+
+
+def test_a_fresh_build_is_published_in_wal_mode_and_checks_clean(corpus_kb: Path) -> None:
+    from kb.check import check_kb
+
+    with sqlite3.connect(layout.current_generation(corpus_kb) / layout.DB_NAME) as conn:
+        assert store.uses_wal(conn)
+        assert {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")} >= {
+            "facts_doc",
+            "facts_kind",
+            "clauses_doc",
+            "documents_source",
+        }
+    assert check_kb(corpus_kb).ok
