@@ -161,7 +161,6 @@ DAMAGE = {
     ),
     "clause rows deleted": (lambda kb: _sql(kb, "DELETE FROM clauses WHERE rowid % 3 = 0"), "search index"),
     "fact span moved": (lambda kb: _sql(kb, "UPDATE facts SET start = start + 1 WHERE kind = 'target'"), "spans"),
-    "graph deleted": (lambda kb: (_generation(kb) / "graph.json").unlink(), "graph"),
     "graph garbled": (lambda kb: (_generation(kb) / "graph.json").write_text("{not json"), "graph"),
     "graph lost a node": (
         lambda kb: (_generation(kb) / "graph.json").write_text(
@@ -172,6 +171,23 @@ DAMAGE = {
     ),
     "query dictionary deleted": (lambda kb: (_generation(kb) / "vocab.txt").unlink(), "search index"),
 }
+
+
+def test_a_built_kb_derives_its_graph_on_first_use_and_again_once_deleted(tmp_path: Path, built_kb: Path) -> None:
+    """A build, like an add, leaves graph.json to its first reader: a deleted one is derived again, not damage.
+
+    The graph holds nothing but what the database's facts give (check compares it with
+    the graph rebuilt from them), so deriving it again loses nothing.
+    """
+    kb = tmp_path / "kb"
+    shutil.copytree(built_kb, kb)
+    graph = _generation(kb) / "graph.json"
+    assert not graph.exists()
+    assert run("check", "--kb", kb).exit_code == 0
+    assert graph.is_file()
+    graph.unlink()
+    assert run("check", "--kb", kb).exit_code == 0
+    assert graph.is_file()
 
 
 @pytest.mark.parametrize(("damage", "component"), list(DAMAGE.values()), ids=list(DAMAGE))
