@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kb.task_index import WRITTEN_SEPARATOR
+
 INT = np.dtype("<i4")  # as kb.task_arrays writes them
 KEPT = 4  # states kept read per process (a process may read a few knowledge bases)
 
@@ -31,6 +33,11 @@ class Arrays:
     id_rank: np.ndarray  # per document number
     place: np.ndarray  # per document number: index in places
     places: tuple[str | None, ...]
+    rank: np.ndarray  # per key: its place in reading order (title, offset, document id, key)
+    by_rank: np.ndarray  # the key at each place in reading order
+    unit_names: dict[int, tuple[str, str]]  # unit_ids: (agency, role)
+    written_forms: dict[int, list[str]]  # task_written: the forms each id stands for
+    agency_places: dict[str, str | None]  # agencies: the place of each canonical agency
 
 
 _CACHE: dict[str, Arrays] = {}  # by version: a state's arrays are read once per process
@@ -65,6 +72,10 @@ def _read(conn: sqlite3.Connection) -> Arrays:
     offsets = np.zeros(size + 1, np.int64)
     np.cumsum(counts, out=offsets[1:])
     named = dict(conn.execute("SELECT name, data FROM task_arrays"))
+    title_rank, id_rank = _per_document(named, "title_rank"), _per_document(named, "id_rank")
+    by_rank = _reading_order(doc, start, title_rank, id_rank)
+    rank = np.empty(size, np.int64)
+    rank[by_rank] = np.arange(size)
     return Arrays(
         parent=parent,
         doc=doc,
@@ -73,11 +84,30 @@ def _read(conn: sqlite3.Connection) -> Arrays:
         units=_joined(units),
         written=_joined(written),
         source=_joined(source),
-        title_rank=np.frombuffer(named.get("title_rank", b""), INT),
-        id_rank=np.frombuffer(named.get("id_rank", b""), INT),
-        place=np.frombuffer(named.get("place", b""), INT),
+        title_rank=title_rank,
+        id_rank=id_rank,
+        place=_per_document(named, "place"),
         places=tuple(json.loads(named.get("places", "[]"))),
+        rank=rank,
+        by_rank=by_rank,
+        unit_names={n: (agency, role) for n, agency, role in conn.execute("SELECT id, agency, role FROM unit_ids")},
+        written_forms={
+            n: forms.split(WRITTEN_SEPARATOR) for n, forms in conn.execute("SELECT id, forms FROM task_written")
+        },
+        agency_places=dict(conn.execute("SELECT canonical, jurisdiction FROM agencies")),
     )
+
+
+def _per_document(named: dict[str, bytes], name: str) -> np.ndarray:
+    """A per-document-number array (one zero when the store holds no document yet)."""
+    values = np.frombuffer(named.get(name, b""), INT)
+    return values if values.size else np.zeros(1, INT)
+
+
+def _reading_order(doc: np.ndarray, start: np.ndarray, title_rank: np.ndarray, id_rank: np.ndarray) -> np.ndarray:
+    """Every key in reading order (by its document's title, its offset, its document's id, itself)."""
+    docs = np.maximum(doc, 0)
+    return np.lexsort((np.arange(doc.size), id_rank[docs], start, title_rank[docs]))
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:
@@ -107,23 +137,20 @@ def innermost(arrays: Arrays, hits: np.ndarray, place_ok: np.ndarray | None) -> 
         alive &= place_ok[arrays.place[np.maximum(docs, 0)]]
     matched = hits[alive]
     found = matched[~_ancestors(arrays.parent, matched)[matched]]
-    docs = arrays.doc[found]
-    order = np.lexsort((found, arrays.id_rank[docs], arrays.start[found], arrays.title_rank[docs]))
-    return found[order]
+    return arrays.by_rank[np.sort(arrays.rank[found])]
 
 
 def _ancestors(parent: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """A mask of the keys above any of ``keys`` (a few gathers, one per level of nesting)."""
+    """A mask of the keys above any of ``keys`` (a few gathers, one per level of nesting; a key met again
+    is not walked again)."""
     above = np.zeros(parent.size, bool)
     step = parent[keys]
-    while True:
+    while step.size:
         step = step[step > 0]
         step = step[~above[step]]
-        if step.size == 0:
-            return above
-        step = np.unique(step)
         above[step] = True
         step = parent[step]
+    return above
 
 
 def pairs_of(arrays: Arrays, keys: np.ndarray) -> Pairs:
@@ -150,27 +177,35 @@ class Summary:
 def summarise(pairs: Pairs, limit: int) -> Summary:
     """Count each unit's tasks, keep its first ``limit`` (pairs are in reading order), and list the written
     forms each unit was met with, in the order first met."""
-    units, inverse, counts = np.unique(pairs.units, return_inverse=True, return_counts=True)
-    by_unit = np.argsort(inverse, kind="stable")
-    group_start = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    rank = np.arange(by_unit.size) - group_start[inverse[by_unit]]
+    per_id = np.bincount(pairs.units)
+    units = np.flatnonzero(per_id)
+    counts = per_id[units]
+    dense = (np.cumsum(per_id > 0) - 1)[pairs.units]  # the unit's place in ``units``
+    by_unit = np.argsort(dense.astype(np.int16) if units.size < 2**15 else dense, kind="stable")  # 16 bits: radix
+    group_start = np.cumsum(counts) - counts
+    rank = np.arange(by_unit.size) - group_start[dense[by_unit]]
     picked = by_unit[rank < limit]
     shown: dict[int, list[tuple[int, int | None]]] = {}
     for unit, key, source in zip(
         pairs.units[picked].tolist(), pairs.keys[picked].tolist(), pairs.source[picked].tolist(), strict=True
     ):
         shown.setdefault(unit, []).append((key, source or None))
-    return Summary(units, counts, shown, _written_in_order(pairs))
+    return Summary(units, counts, shown, _written_in_order(pairs, dense, units.size))
 
 
-def _written_in_order(pairs: Pairs) -> dict[int, list[int]]:
+def _written_in_order(pairs: Pairs, dense: np.ndarray, size: int) -> dict[int, list[int]]:
     """Each unit's written-forms ids (none: 0, left out), in the order the pairs first hold them."""
     named = np.flatnonzero(pairs.written)
     if named.size == 0:
         return {}
-    code = pairs.units[named].astype(np.int64) * (int(pairs.written.max()) + 1) + pairs.written[named]
-    _, first = np.unique(code, return_index=True)
-    first = np.sort(first)
+    width = int(pairs.written[named].max()) + 1
+    code = dense[named].astype(np.int64) * width + pairs.written[named]
+    if size * width <= 8 * named.size + 4096:  # a table of every (unit, form): the first pair of each in it
+        first_at = np.full(size * width, named.size, np.int64)
+        np.minimum.at(first_at, code, np.arange(named.size))
+        first = np.sort(first_at[first_at < named.size])
+    else:
+        first = np.sort(np.unique(code, return_index=True)[1])
     out: dict[int, list[int]] = {}
     for unit, written in zip(pairs.units[named[first]].tolist(), pairs.written[named[first]].tolist(), strict=True):
         out.setdefault(unit, []).append(written)

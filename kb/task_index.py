@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS task_keys (
     key INTEGER PRIMARY KEY AUTOINCREMENT,
     doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, section TEXT NOT NULL,
     parent_key INTEGER, title TEXT NOT NULL, jurisdiction TEXT, start INTEGER NOT NULL,
-    doc INTEGER NOT NULL, number TEXT, heading TEXT, level INTEGER, parent TEXT, "end" INTEGER
+    doc INTEGER NOT NULL, number TEXT, heading TEXT, "end" INTEGER
 );
 CREATE INDEX IF NOT EXISTS task_keys_doc ON task_keys(doc_id, section);
 CREATE VIRTUAL TABLE IF NOT EXISTS task_words USING fts5(
@@ -119,7 +119,7 @@ def insert(conn: sqlite3.Connection, doc: Document, text: str, source_path: str,
     for section in doc.sections:
         parent = keys.get(section.parent) if section.parent else None
         cursor = conn.execute(
-            "INSERT INTO task_keys VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO task_keys VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc.id,
                 section.id,
@@ -130,8 +130,6 @@ def insert(conn: sqlite3.Connection, doc: Document, text: str, source_path: str,
                 number,
                 section.number,
                 section.heading,
-                section.level,
-                section.parent,
                 section.span[1],
             ),
         )

@@ -77,10 +77,14 @@ class Task:
         return f"task:{self.doc_id}/{self.section_id}"
 
     def label(self) -> str:
-        """``（四）推动绿色安全改造`` (graph.queries.section_label)."""
-        number = self.number or ""
-        separator = "、" if number and not number.startswith(("（", "(")) and not number.endswith(".") else ""
-        return f"{number}{separator}{self.heading or ''}"
+        return section_label(self.number, self.heading)
+
+
+def section_label(number: str | None, heading: str | None) -> str:
+    """``（四）推动绿色安全改造`` (graph.queries.section_label)."""
+    number = number or ""
+    separator = "、" if number and not number.startswith(("（", "(")) and not number.endswith(".") else ""
+    return f"{number}{separator}{heading or ''}"
 
 
 @dataclass
@@ -281,13 +285,19 @@ def agency_jurisdictions(conn: sqlite3.Connection, names: Iterable[str]) -> dict
 
 
 def _sorted_units(conn: sqlite3.Connection, groups: Iterable[dict[str, Any]]) -> Rows:
-    """The rows of a who answer in their order: units with more tasks first, leading before supporting."""
+    """The rows of a who answer in their order (the units' places read from the store)."""
     groups = list(groups)
-    places = agency_jurisdictions(conn, {row["agency"] for row in groups})
+    return _in_answer_order(groups, agency_jurisdictions(conn, {row["agency"] for row in groups}))
+
+
+def _in_answer_order(groups: Iterable[dict[str, Any]], places: dict[str, str | None]) -> Rows:
+    """The rows of a who answer, each with its unit's place, in their order: units with more tasks first,
+    leading before supporting."""
+    groups = list(groups)
     per_agency: dict[str, int] = {}
     first_role: dict[str, int] = {}  # with as many tasks, the units that lead come before those that support
     for row in groups:
-        row["jurisdiction"] = places[row["agency"]]
+        row["jurisdiction"] = places.get(row["agency"])
         per_agency[row["agency"]] = per_agency.get(row["agency"], 0) + row["task_count"]
         first_role[row["agency"]] = min(first_role.get(row["agency"], 99), ROLE_ORDER[row["role"]])
     return Rows(
@@ -356,7 +366,7 @@ def who_matching(
         if not keys.size:
             return None
         summary = task_answers.summarise(task_answers.pairs_of(arrays, keys), ALL if shown is None else shown)
-        return _summary_rows(conn, summary)
+        return _summary_rows(conn, arrays, summary)
 
 
 @contextlib.contextmanager
@@ -373,10 +383,10 @@ def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
 
 
 def _numbers(listed: str | None) -> np.ndarray:
-    """group_concat's comma-separated integers as an array."""
+    """group_concat's comma-separated integers as an array (parsed in C)."""
     import numpy as np
 
-    return np.array(listed.split(","), dtype=np.int64) if listed else np.zeros(0, np.int64)
+    return np.fromstring(listed, dtype=np.int64, sep=",") if listed else np.zeros(0, np.int64)
 
 
 def _place_test(places: tuple[str | None, ...], city: str | None) -> np.ndarray | None:
@@ -389,34 +399,27 @@ def _place_test(places: tuple[str | None, ...], city: str | None) -> np.ndarray 
     return np.array([bool(stem) and p is not None and p[: len(stem)] == stem for p in places], bool)
 
 
-def _summary_rows(conn: sqlite3.Connection, summary: task_answers.Summary) -> Rows:
+def _summary_rows(conn: sqlite3.Connection, arrays: task_answers.Arrays, summary: task_answers.Summary) -> Rows:
     """The rows of a who answer from its counts: the units' names and written forms, the shown tasks' fields."""
-    counts = dict(zip(summary.units.tolist(), summary.counts.tolist(), strict=True))
-    forms = _written_forms(conn, {w for ids in summary.written.values() for w in ids})
     groups = {}
-    for unit, agency, role in conn.execute(
-        "SELECT u.id, u.agency, u.role FROM json_each(?) j JOIN unit_ids u ON u.id = j.value",
-        (json.dumps(sorted(counts)),),
-    ):
+    for unit, count in zip(summary.units.tolist(), summary.counts.tolist(), strict=True):
+        agency, role = arrays.unit_names[unit]
         if role in ROLE_LABELS:
-            groups[unit] = _unit_row(agency, role)
-            groups[unit].update(task_count=counts[unit], as_written=_merged(forms, summary.written.get(unit, [])))
-    picked = summary.shown
-    info = _task_infos(conn, {k for tasks in picked.values() for pair in tasks for k in pair if k is not None})
-    for unit, tasks in picked.items():
+            groups[unit] = row = _unit_row(agency, role)
+            row["as_written"] = _merged(arrays.written_forms, summary.written.get(unit, []))
+            row["task_count"] = count
+    info = _task_infos(conn, {k for tasks in summary.shown.values() for pair in tasks for k in pair if k is not None})
+    made: dict[tuple[int, int | None], dict[str, Any]] = {}  # a task listed for several units is made once
+    for unit, tasks in summary.shown.items():
         if unit in groups:
-            groups[unit]["tasks"] = [
-                {**info[key][1], "inherited_from": None if source is None else info[source][0]} for key, source in tasks
-            ]
-    return _sorted_units(conn, groups.values())
-
-
-def _written_forms(conn: sqlite3.Connection, ids: set[int]) -> dict[int, list[str]]:
-    """The written forms each task_written id stands for."""
-    rows = conn.execute(
-        "SELECT w.id, w.forms FROM json_each(?) j JOIN task_written w ON w.id = j.value", (json.dumps(sorted(ids)),)
-    )
-    return {n: forms.split(task_index.WRITTEN_SEPARATOR) for n, forms in rows}
+            listed = groups[unit]["tasks"]
+            for key, source in tasks:
+                task = made.get((key, source))
+                if task is None:
+                    inherited = None if source is None else info[source][0]
+                    task = made[(key, source)] = {**info[key][1], "inherited_from": inherited}
+                listed.append(task)
+    return _in_answer_order(groups.values(), arrays.agency_places)
 
 
 def _merged(forms: dict[int, list[str]], ids: list[int]) -> list[str]:
@@ -428,26 +431,34 @@ def _merged(forms: dict[int, list[str]], ids: list[int]) -> list[str]:
 
 
 def _task_infos(conn: sqlite3.Connection, keys: set[int]) -> dict[int, tuple[str, dict[str, Any]]]:
-    """Each task key's label and its fields in an answer (as Tasks.info gives them), read in one query: one
-    indexed read per task and per document (task_keys holds what sections does, task_docs what documents'
-    long rows do)."""
+    """Each task key's label and its fields in an answer (as Tasks.info gives them): one indexed read per task
+    and per document (task_keys holds what sections does, task_docs what documents' long rows do), in two
+    queries (joined in one, SQLite took several times as long)."""
     rows = conn.execute(
-        "SELECT k.key, d.doc_id, d.title, d.jurisdiction, k.section, k.number, k.heading, k.level, k.parent, "
-        'k.start, k."end" FROM json_each(?) j JOIN task_keys k ON k.key = j.value JOIN task_docs d ON d.number = k.doc',
+        'SELECT k.key, k.doc, k.section, k.number, k.heading, k.start, k."end" '
+        "FROM json_each(?) j JOIN task_keys k ON k.key = j.value",
         (json.dumps(sorted(keys)),),
-    )
+    ).fetchall()
+    docs = {
+        number: (doc_id, title, place)
+        for number, doc_id, title, place in conn.execute(
+            "SELECT d.number, d.doc_id, d.title, d.jurisdiction "
+            "FROM json_each(?) j JOIN task_docs d ON d.number = j.value",
+            (json.dumps(sorted({row[1] for row in rows})),),
+        )
+    }
     out = {}
-    for key, doc_id, title, place, *section in rows:
-        task = Task(doc_id, *section)
-        label = task.label()
+    for key, number, section, section_number, heading, start, end in rows:
+        doc_id, title, place = docs[number]
+        label = section_label(section_number, heading)
         fields = {
-            "task": task.node,
+            "task": f"task:{doc_id}/{section}",  # Task.node
             "doc_id": doc_id,
             "title": title,
             "jurisdiction": place,
             "section": label,
-            "heading": task.heading,
-            "span": [task.start, task.end],
+            "heading": heading,
+            "span": [start, end],
         }
         out[key] = (label, fields)
     return out
