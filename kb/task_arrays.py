@@ -71,26 +71,21 @@ def _append_segment(conn: sqlite3.Connection, first: int, last: int) -> None:
     for key, parent_key, number, offset in rows:
         n = key - first
         parent[n], doc[n], start[n] = parent_key, number, offset
-    unit_rows = conn.execute(
+    forms = _written_ids(
+        conn, {w for (w,) in conn.execute("SELECT DISTINCT written FROM task_units WHERE key >= ?", (first,))}
+    )
+    units, written, source = array(INT), array(INT), array(INT)
+    for key, unit, source_key, text in conn.execute(  # streamed: a build's rows are never all in Python at once
         "SELECT key, unit, coalesce(source_key, 0), written FROM task_units WHERE key >= ? ORDER BY key, unit",
         (first,),
-    ).fetchall()
-    forms = _written_ids(conn, {row[3] for row in unit_rows})
-    for row in unit_rows:
-        counts[row[0] - first] += 1
+    ):
+        counts[key - first] += 1
+        units.append(unit)
+        written.append(forms[text])
+        source.append(source_key)
     conn.execute(
         "INSERT INTO task_segments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            first,
-            last,
-            _blob(parent),
-            _blob(doc),
-            _blob(start),
-            _blob(counts),
-            _blob(array(INT, [r[1] for r in unit_rows])),
-            _blob(array(INT, [forms[r[3]] for r in unit_rows])),
-            _blob(array(INT, [r[2] for r in unit_rows])),
-        ),
+        (first, last, *map(_blob, (parent, doc, start, counts, units, written, source))),
     )
 
 
