@@ -1,12 +1,14 @@
 """``who`` and ``duties`` answered from the store's indexed tables, without loading the graph.
 
 The graph (graph.build) holds the same facts, but loading it takes seconds and
-most of a gigabyte at 10,000 documents. Here every answer is one or two SQLite
-statements over the tables kb.task_index writes with each document: the
-bigram index finds the sections holding the words, their precomputed units
-(own or inherited) are counted and paged in SQL, and only the rows shown are
-read into Python. ``agency_names`` resolves a name. Rows, their order and
-their fields are those of graph.queries.who/duties, with counts added.
+most of a gigabyte at 10,000 documents. Here answers come from the tables
+kb.task_index writes with each document: for ``who`` the bigram index finds
+the sections holding the words and kb.task_answers keeps the innermost, puts
+them in reading order and counts their precomputed units (own or inherited)
+with numpy over the arrays kb.task_arrays keeps; ``duties`` pages an index in
+SQL. Only the rows shown are read into Python. ``agency_names`` resolves a
+name. Rows, their order and their fields are those of graph.queries.who/duties,
+with counts added.
 """
 
 from __future__ import annotations

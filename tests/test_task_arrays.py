@@ -8,6 +8,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from graph import queries as gq
@@ -120,3 +121,55 @@ def test_after_adds_and_removes_who_is_who_of_a_new_build(tmp_path):
     with sqlite3.connect(tmp_path / "copy.sqlite") as conn:
         gone = conn.execute("SELECT count(*) FROM task_keys_gone").fetchone()[0]
     assert gone > 0  # the removed and replaced sections were marked, not rewritten
+
+
+def _summary_by_hand(units, keys, sources, written, limit):
+    """summarise's answer counted in Python: per unit its count, first ``limit`` tasks, forms in first order."""
+    counts: dict[int, int] = {}
+    shown: dict[int, list[tuple[int, int | None]]] = {}
+    forms: dict[int, list[int]] = {}
+    for unit, key, source, form in zip(units, keys, sources, written, strict=True):
+        counts[unit] = counts.get(unit, 0) + 1
+        if counts[unit] <= limit:
+            shown.setdefault(unit, []).append((key, source or None))
+        if form and form not in forms.setdefault(unit, []):
+            forms[unit].append(form)
+    return counts, shown, {u: f for u, f in forms.items() if f}
+
+
+@pytest.mark.parametrize("forms", [3, 5000])  # few forms: a table of (unit, form); many: a sort
+@pytest.mark.parametrize("limit", [0, 1, 3, 2**62])
+def test_summarise_counts_and_picks_as_a_loop_does(forms, limit):
+    from kb import task_answers
+
+    rng = np.random.default_rng(forms + limit % 97)
+    size = 3000
+    pairs = task_answers.Pairs(
+        units=rng.integers(1, 60, size).astype(np.int32),
+        keys=np.sort(rng.integers(1, 10**6, size)),
+        source=rng.integers(0, 5, size).astype(np.int32),
+        written=rng.integers(0, forms, size).astype(np.int32),
+    )
+    summary = task_answers.summarise(pairs, limit)
+    counts, shown, written = _summary_by_hand(
+        pairs.units.tolist(), pairs.keys.tolist(), pairs.source.tolist(), pairs.written.tolist(), limit
+    )
+    assert dict(zip(summary.units.tolist(), summary.counts.tolist(), strict=True)) == counts
+    assert summary.shown == shown
+    assert summary.written == written
+
+
+@pytest.mark.parametrize("largest_start", [10**6, 2**60])  # packed in one integer; too wide: lexsort
+def test_reading_order_is_title_offset_document_then_key(largest_start):
+    from kb import task_answers
+
+    rng = np.random.default_rng(5)
+    size = 2000
+    doc = rng.integers(-1, 50, size).astype(np.int64)
+    start = rng.integers(0, largest_start, size).astype(np.int64)
+    start[::7] = start[0]  # ties on offset too
+    title_rank, id_rank = rng.integers(0, 10, 50), rng.permutation(50)
+    order = task_answers._reading_order(doc, start, title_rank, id_rank)
+    docs = np.maximum(doc, 0)
+    expected = sorted(range(size), key=lambda k: (title_rank[docs[k]], start[k], id_rank[docs[k]], k))
+    assert order.tolist() == expected
