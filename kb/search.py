@@ -47,8 +47,17 @@ class SearchResult:
         return out
 
 
+_OPENING = "（(〔【《“‘「『["  # marks that open what the next word begins: (十五) must not show as 十五)
+
+
 class _Marks(highlight.Formatter):
     between = "…"
+
+    def format_fragment(self, fragment: Any, replace: bool = False) -> str:
+        """whoosh starts a fragment at its first word; the bracket or quote opening that word is kept."""
+        while fragment.startchar > 0 and fragment.text[fragment.startchar - 1] in _OPENING:
+            fragment.startchar -= 1
+        return str(super().format_fragment(fragment, replace))
 
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
         return MARK_START + highlight.get_text(text, token, replace) + MARK_END

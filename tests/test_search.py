@@ -39,6 +39,14 @@ def test_a_phrase_of_several_words_is_searched_where_positions_are_kept(kb: Path
     assert f"【{phrase[:2]}" in hits[0]["snippet"]
 
 
+def test_a_snippet_keeps_the_bracket_that_opens_its_first_word(kb: Path) -> None:
+    """whoosh starts a snippet at a word: (十五)完善… must not show as 十五)完善…"""
+    hits = search(kb, '"技术改造项目"', "--limit", "20")
+    opened = [h for h in hits if h["text"][:1] in "(（" and h["snippet"].startswith(h["text"][1:3])]
+    assert opened == []
+    assert any(h["snippet"][:1] in "(（" for h in hits)
+
+
 def test_a_word_inside_a_longer_word_is_found(kb: Path) -> None:
     hits = search(kb, "技改", "--limit", "5")
     assert hits and all("技改" in h["text"] or "技改" in h["section_path"] or "技改" in h["title"] for h in hits)
