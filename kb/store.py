@@ -73,11 +73,25 @@ CREATE TRIGGER IF NOT EXISTS agency_names_removed AFTER DELETE ON agency_names B
     INSERT OR IGNORE INTO agencies_changed VALUES (old.canonical);
 END;
 """
-# The store's own secondary indexes: a fresh build creates them after its bulk insert (create_bulk, end_bulk).
-_OWN_INDEXES = "\n".join(line for line in SCHEMA.splitlines() if line.startswith("CREATE INDEX IF NOT EXISTS"))
-_BULK_SCHEMA = "\n".join(line for line in SCHEMA.splitlines() if not line.startswith("CREATE INDEX IF NOT EXISTS"))
-_BULK_SCHEMA += task_index.SCHEMA
 SCHEMA += task_index.SCHEMA
+
+
+def _statements(script: str) -> list[str]:
+    """The SQL statements of ``script``, whole (a trigger's body holds semicolons of its own)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    return statements
+
+
+# Secondary indexes (the store's and kb.task_index's): a fresh build creates them after its bulk insert (end_bulk).
+_INDEXES = [s for s in _statements(SCHEMA) if s.startswith("CREATE INDEX")]
+_OWN_INDEXES = "\n".join(_INDEXES)
+_BULK_SCHEMA = "\n".join(s for s in _statements(SCHEMA) if s not in _INDEXES)
 BULK_CACHE_KIB = 131072  # a fresh build's page cache: 128 MiB, so its B-tree inserts stay in memory
 
 # kind → (Document attribute, field that names the fact)
