@@ -197,11 +197,16 @@ class Rows(list[dict[str, Any]]):
         self.total = len(self) if total is None else total
 
 
+def _city_stem(city: str) -> str:
+    """What a jurisdiction must start with to be ``city`` (city_matches): its name without 省/市/自治区."""
+    return re.sub(r"(省|市|自治区|特别行政区)$", "", city.strip())
+
+
 def _city_test(column: str, city: str | None) -> tuple[str, list[Any]]:
     """An SQL condition on ``column`` (a jurisdiction) that is city_matches(column, city)."""
     if not city:
         return "", []
-    stem = re.sub(r"(省|市|自治区|特别行政区)$", "", city.strip())
+    stem = _city_stem(city)
     if not stem:
         return " AND 0", []
     return f" AND substr({column}, 1, ?) = ?", [len(stem), stem]
@@ -397,7 +402,7 @@ def _place_test(places: tuple[str | None, ...], city: str | None) -> np.ndarray 
         return None
     import numpy as np
 
-    stem = re.sub(r"(省|市|自治区|特别行政区)$", "", city.strip())
+    stem = _city_stem(city)
     return np.array([bool(stem) and p is not None and p[: len(stem)] == stem for p in places], bool)
 
 
@@ -411,7 +416,8 @@ def _summary_rows(conn: sqlite3.Connection, arrays: task_answers.Arrays, summary
             row["as_written"] = _merged(arrays.written_forms, summary.written.get(unit, []))
             row["task_count"] = count
     info = _task_infos(conn, {k for tasks in summary.shown.values() for pair in tasks for k in pair if k is not None})
-    made: dict[tuple[int, int | None], dict[str, Any]] = {}  # a task listed for several units is made once
+    made: dict[tuple[int, int | None], dict[str, Any]] = {}  # a task listed for several units is made once,
+    # and copied into each row: a caller changing one row's task must not change another's
     for unit, tasks in summary.shown.items():
         if unit in groups:
             listed = groups[unit]["tasks"]
@@ -420,7 +426,7 @@ def _summary_rows(conn: sqlite3.Connection, arrays: task_answers.Arrays, summary
                 if task is None:
                     inherited = None if source is None else info[source][0]
                     task = made[(key, source)] = {**info[key][1], "inherited_from": inherited}
-                listed.append(task)
+                listed.append(dict(task))
     return _in_answer_order(groups.values(), arrays.agency_places)
 
 
