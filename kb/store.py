@@ -90,7 +90,7 @@ def _statements(script: str) -> list[str]:
 
 # Secondary indexes (the store's and kb.task_index's): a fresh build creates them after its bulk insert (end_bulk).
 _INDEXES = [s for s in _statements(SCHEMA) if s.startswith("CREATE INDEX")]
-_OWN_INDEXES = "\n".join(_INDEXES)
+_INDEXES_SQL = "\n".join(_INDEXES)
 _BULK_SCHEMA = "\n".join(s for s in _statements(SCHEMA) if s not in _INDEXES)
 BULK_CACHE_KIB = 131072  # a fresh build's page cache: 128 MiB, so its B-tree inserts stay in memory
 
@@ -144,7 +144,7 @@ def connect(path: Path, readonly: bool = False, bulk: bool = False) -> sqlite3.C
 
 def end_bulk(conn: sqlite3.Connection) -> None:
     """Create the secondary indexes a bulk connection left out: one sorted pass each, not a B-tree insert per row."""
-    conn.executescript(_OWN_INDEXES)
+    conn.executescript(_INDEXES_SQL)
 
 
 def agency_rows(doc: Document) -> list[tuple[int, str, str, str | None]]:
