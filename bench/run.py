@@ -173,7 +173,14 @@ def run_measured(cmd: list[str], interval: float = 0.05) -> tuple[float, float, 
 
 
 def policykb(*args: str) -> list[str]:
-    exe = shutil.which("policykb")
+    """The command as a user runs it: the ``policykb`` script installed beside this Python.
+
+    Not the first ``policykb`` on PATH: under pyenv that is a bash shim that finds the
+    interpreter anew on every call (~0.16 s on this machine), a cost of the developer's
+    setup, not of policykb (a venv or pip install puts the script itself on PATH).
+    """
+    beside = Path(sys.executable).with_name("policykb")
+    exe = str(beside) if beside.is_file() else shutil.which("policykb")
     return [exe, *args] if exe else [sys.executable, "-c", "import cli; cli.main()", *args]
 
 
