@@ -38,6 +38,7 @@ class Arrays:
     unit_names: dict[int, tuple[str, str]]  # unit_ids: (agency, role)
     written_forms: dict[int, list[str]]  # task_written: the forms each id stands for
     agency_places: dict[str, str | None]  # agencies: the place of each canonical agency
+    documents: dict[int, tuple[str, str | None, str | None]]  # task_docs: (doc_id, title, place) by number
 
 
 _CACHE: dict[str, Arrays] = {}  # by version: a state's arrays are read once per process
@@ -95,6 +96,12 @@ def _read(conn: sqlite3.Connection) -> Arrays:
             n: forms.split(WRITTEN_SEPARATOR) for n, forms in conn.execute("SELECT id, forms FROM task_written")
         },
         agency_places=dict(conn.execute("SELECT canonical, jurisdiction FROM agencies")),
+        documents={
+            number: (doc_id, title, place)
+            for number, doc_id, title, place in conn.execute(
+                "SELECT number, doc_id, title, jurisdiction FROM task_docs"
+            )
+        },
     )
 
 
