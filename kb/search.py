@@ -165,6 +165,10 @@ def _ranked(searcher: Any, parsed: q.Query, filt: q.Query | None, limit: int) ->
     allow = ranking.allowed(searcher, filt) if filt is not None else None
     top = ranking.top(searcher, parsed, limit, allow) if filt is None or allow is not None else None
     if top is None:
+        if not isinstance(searcher.weighting, index.LengthCachedBM25F):
+            # same scores, fewer calls per posting; set only here: it reads each field's lengths into a
+            # list (~14 ms a field at 10,000 documents), which whoosh asks for even under a NOT, unscored
+            searcher.weighting = index.LengthCachedBM25F()
         # Ask for the page only, and no matched-terms collection: that would make whoosh visit every
         # matching clause's matchers and switch off its block-quality skipping. Snippets re-read the
         # few shown clauses instead.
@@ -193,8 +197,6 @@ def search(
         )
     use_vocabulary(kb.files.vocab)
     searcher = kb.searcher()  # opened once per KnowledgeBase: opening reads every segment (tens of ms)
-    if not isinstance(searcher.weighting, index.LengthCachedBM25F):
-        searcher.weighting = index.LengthCachedBM25F()  # same scores, fewer calls per posting
     parsed = parse_query(searcher, text)
     filt = _filters(kb, city, doc, year, agency, has)
     results: list[SearchResult] = []
