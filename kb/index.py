@@ -7,9 +7,12 @@ fields, so they narrow the search inside whoosh rather than after it.
 
 from __future__ import annotations
 
+import heapq
 import mmap
 import os
 import weakref
+from array import array
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,7 @@ from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.writing import IndexWriter
+from whoosh.writing.posting_pool import PostingPool
 
 from kb.clauses import PATH_SEPARATOR, Clause, clauses_of
 from kb.places import place_key
@@ -219,26 +223,132 @@ class _ReadOnceLengths:
         self._perdoc = perdoc
         self._fields: dict[str, list[int] | None] = {}
 
-    def _read(self, fieldname: str) -> list[int] | None:
-        raw = length_column(self._perdoc, fieldname)
-        if raw is None:
-            return None
-        table = length_table()
-        return [table[b] if b else 0 for b in raw]
+    def _column(self, fieldname: str) -> list[int] | None:
+        """Every clause's length in ``fieldname`` (None: not the column layout we know)."""
+        if fieldname not in self._fields:
+            raw = length_column(self._perdoc, fieldname)
+            table = length_table()
+            self._fields[fieldname] = None if raw is None else [table[b] if b else 0 for b in raw]
+        return self._fields[fieldname]
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
-        if fieldname not in self._fields:
-            self._fields[fieldname] = self._read(fieldname)
-        lengths = self._fields[fieldname]
+        lengths = self._column(fieldname)
         if lengths is None:  # not the column layout we know: ask whoosh
             found: int | None = self._perdoc.doc_field_length(docnum, fieldname, default)
             return found
         return lengths[docnum] if docnum < len(lengths) else 0  # 0: no length, as whoosh's None (postings skip it)
 
+    def of_docs(self, fieldname: str, docnums: array[int]) -> list[int | None]:
+        """The lengths of ``docnums`` (ascending) in ``fieldname``, as :meth:`doc_field_length` gives each."""
+        lengths = self._column(fieldname)
+        if lengths is None:
+            return [self.doc_field_length(docnum, fieldname) for docnum in docnums]
+        if docnums[-1] >= len(lengths):  # the clauses past the column have no length: 0, as doc_field_length says
+            lengths.extend([0] * (docnums[-1] + 1 - len(lengths)))
+        return [lengths[docnum] for docnum in docnums]
+
+
+TermPostings = tuple["array[int]", "array[float]", list[bytes | None]]  # one term's clauses, weights, values
+
+
+class _PooledTerms:
+    """A :class:`_TermPool`'s postings in whoosh's order: fields and their terms sorted, each term's by clause."""
+
+    def __init__(self, fields: dict[str, dict[bytes, TermPostings]]) -> None:
+        self.fields = fields
+
+    def by_term(self) -> Iterator[tuple[str, list[tuple[bytes, TermPostings]]]]:
+        for name in sorted(self.fields):
+            yield name, sorted(self.fields[name].items())
+
+    def __iter__(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
+        """Each posting as whoosh's pool gives it: (field, word, clause, weight, value)."""
+        for name, terms in self.by_term():
+            for text, (docnums, weights, values) in terms:
+                for docnum, weight, value in zip(docnums, weights, values, strict=True):
+                    yield name, text, docnum, weight, value
+
+
+class _TermPool(PostingPool):
+    """whoosh's posting pool, keeping the postings of analysed clauses by field and term as they come.
+
+    whoosh pools every posting as a tuple, sorts them all at commit (past ``limitmb``
+    in sorted runs on disk, merged back one posting at a time: about 15 million at
+    10,000 documents) and writes them one call each. Clauses come in clause order, so
+    each term's postings come sorted: only the terms are sorted, and each term is
+    written a block at a time (:class:`_FieldWriter`). The postings whoosh pools
+    itself (segments it merges) are merged in order with them: the same index.
+    """
+
+    def __init__(self, tempstore: Any, segment: Any, limitmb: int) -> None:
+        super().__init__(tempstore, segment, limitmb=limitmb)
+        self.analysed: dict[str, dict[bytes, TermPostings]] = {}
+        self._values: dict[bytes | None, bytes | None] = {}  # one object per distinct value (most repeat)
+
+    def add_field(self, name: str, docnum: int, postings: list[Posting]) -> None:
+        """One analysed field of clause ``docnum`` (added in ascending clause order)."""
+        if not postings:  # a field with no postings is not started (whoosh's fieldmap would differ)
+            return
+        self.fieldnames.add(name)
+        terms = self.analysed.setdefault(name, {})
+        values = self._values
+        for text, _freq, weight, value in postings:
+            term = terms.get(text)
+            if term is None:
+                term = terms[text] = (array("I"), array("d"), [])
+            term[0].append(docnum)
+            term[1].append(weight)  # as a double, whoosh's weight * field boost 1.0
+            term[2].append(values.setdefault(value, value))
+
+    def iter_postings(self) -> Iterable[tuple[str, bytes, int, float, bytes | None]]:
+        analysed = _PooledTerms(self.analysed)
+        if not self.current and not self.runs:
+            return analysed
+        return heapq.merge(analysed, super().iter_postings())
+
+
+def _fill_blocks(
+    postwriter: Any, docnums: array[int], weights: array[float], values: list[bytes | None], lengths: list[Any]
+) -> None:
+    """Load one term's postings into whoosh's postings writer as its ``add_posting`` would, a block at a time.
+
+    Every block but the last is written here; the caller's ``finish_term`` writes or
+    inlines the last, as for whoosh's own. The blocks and their statistics are the same.
+    """
+    limit = postwriter._blocklimit
+    for start in range(0, len(docnums), limit):
+        if start:
+            postwriter._write_block()
+        end = start + limit
+        block_weights = weights[start:end]
+        block_lengths = [n for n in lengths[start:end] if n]
+        top = max(block_weights)
+        postwriter._ids = docnums[start:end]
+        postwriter._weights = array("f", block_weights)
+        postwriter._values = [v for v in values[start:end] if v]
+        postwriter._maxweight = top if top > 0 else 0  # whoosh keeps its int 0 unless a weight is above it
+        postwriter._minlength = min(block_lengths) if block_lengths else None
+        postwriter._maxlength = max(block_lengths) if block_lengths else 0
+
 
 class _FieldWriter(W3FieldWriter):
     def add_postings(self, schema: Schema, lengths: Any, items: Any) -> None:
-        super().add_postings(schema, _ReadOnceLengths(lengths) if lengths is not None else None, items)
+        read_once = _ReadOnceLengths(lengths) if lengths is not None else None
+        if isinstance(items, _PooledTerms):
+            self._add_pooled(schema, read_once, items)
+        else:
+            super().add_postings(schema, read_once, items)
+
+    def _add_pooled(self, schema: Schema, lengths: _ReadOnceLengths | None, pooled: _PooledTerms) -> None:
+        """whoosh's ``add_postings`` for a :class:`_TermPool`'s postings: the same calls, a term at a time."""
+        for name, terms in pooled.by_term():
+            self.start_field(name, schema[name])
+            for text, (docnums, weights, values) in terms:
+                self.start_term(text)
+                term_lengths = lengths.of_docs(name, docnums) if lengths is not None else [0] * len(docnums)
+                _fill_blocks(self._postwriter, docnums, weights, values, term_lengths)
+                self.finish_term()
+            self.finish_field()
 
 
 class IndexCodec(W3Codec):
@@ -251,8 +361,11 @@ class IndexCodec(W3Codec):
         return _FieldWriter(self, storage, segment)
 
 
-def writer(ix: whoosh_index.Index) -> IndexWriter:
-    return ix.writer(limitmb=LIMIT_MB, codec=IndexCodec())
+def writer(ix: whoosh_index.Index, limit_mb: int = LIMIT_MB) -> IndexWriter:
+    """A writer pooling analysed clauses by term (:class:`_TermPool`)."""
+    w = ix.writer(limitmb=limit_mb, codec=IndexCodec())
+    w.pool = _TermPool(w._tempstorage, w.newsegment, limit_mb)
+    return w
 
 
 def _fact_parts(doc: Document, clause: Clause) -> list[tuple[str, Span | None]]:
@@ -339,9 +452,8 @@ def add_clauses(w: IndexWriter, doc: Document, clauses: list[Clause]) -> None:
 
 
 Posting = tuple[bytes, int, float, bytes]  # (word, frequency, weight, encoded positions): whoosh's field.index
-# One indexed field of a clause: its postings, its length (the sum of frequencies, 0 if not scorable)
-# and the posting pool's size estimate of them (whoosh.writing.posting_pool._posting_size).
-FieldPostings = tuple[list[Posting], int, int]
+# One indexed field of a clause: its postings and its length (the sum of frequencies, 0 if not scorable).
+FieldPostings = tuple[list[Posting], int]
 AnalysedClause = tuple[dict[str, Any], dict[str, FieldPostings]]  # a clause's fields, each indexed one analysed
 
 _schema: list[Schema] = []
@@ -354,11 +466,10 @@ def _analysis_schema() -> Schema:
     return _schema[0]
 
 
-def _field_postings(field: Any, name: str, value: Any) -> FieldPostings:
+def _field_postings(field: Any, value: Any) -> FieldPostings:
     postings = list(field.index(value))
     length = sum(p[1] for p in postings) if field.scorable else 0
-    size = sum(64 + len(name) + len(p[0]) + (len(p[3]) if p[3] is not None else 0) for p in postings)
-    return postings, length, size
+    return postings, length
 
 
 def analyse_clauses(doc: Document, clauses: list[Clause]) -> list[AnalysedClause]:
@@ -366,35 +477,37 @@ def analyse_clauses(doc: Document, clauses: list[Clause]) -> list[AnalysedClause
 
     Made where the words are (a worker, inside ``given_words``), so the writer only
     pools them (:func:`add_analysed`): analysing is half of what adding a clause costs.
+    A value repeated in the document (its title, a section path, the city) is analysed
+    once and its postings shared.
     """
     fields = _analysis_schema()
+    analysed: dict[tuple[str, Any], FieldPostings] = {}
     out: list[AnalysedClause] = []
     for c in clauses:
         values = clause_fields(doc, c)
-        postings = {
-            name: _field_postings(fields[name], name, value)
-            for name, value in values.items()
-            if value is not None and fields[name].indexed
-        }
+        postings = {}
+        for name, value in values.items():
+            if value is None or not fields[name].indexed:
+                continue
+            key = (name, value)
+            if key not in analysed:
+                analysed[key] = _field_postings(fields[name], value)
+            postings[name] = analysed[key]
         out.append((values, postings))
     return out
 
 
 def _plain_fields(w: Any) -> bool:
-    """True when add_analysed writes what add_document would: no spelling words or vectors, whoosh's pool."""
-    from whoosh.writing.posting_pool import PostingPool
-
+    """True when add_analysed writes what add_document would: no spelling words or vectors, our pool."""
     plain = all(not f.separate_spelling() and not f.vector for _name, f in w.schema.items())
-    return plain and type(w.pool) is PostingPool
+    return plain and isinstance(w.pool, _TermPool)
 
 
 def add_analysed(w: Any, analysed: list[AnalysedClause]) -> None:
     """Add clauses analysed by :func:`analyse_clauses`: the same index as ``add_document`` with their fields.
 
     Mirrors whoosh's ``SegmentWriter.add_document`` step for step (fields in sorted
-    order, postings pooled, stored values, lengths and columns), minus the analysis;
-    a clause's postings go into the pool at once (the pool sorts them all anyway, so
-    where its runs end changes nothing written).
+    order, postings pooled, stored values, lengths and columns), minus the analysis.
     """
     if not _plain_fields(w):  # a writer this mirror does not cover: let whoosh analyse again
         for values, _postings in analysed:
@@ -412,8 +525,8 @@ def add_analysed(w: Any, analysed: list[AnalysedClause]) -> None:
             field = schema[name]
             length = 0
             if field.indexed:
-                postings, length, size = analysed_fields[name]
-                _pool_postings(pool, name, docnum, postings, size)
+                postings, length = analysed_fields[name]
+                pool.add_field(name, docnum, postings)
             perdoc.add_field(name, field, value if field.stored else None, length)
             column = field.column_type
             if column:
@@ -421,16 +534,6 @@ def add_analysed(w: Any, analysed: list[AnalysedClause]) -> None:
         perdoc.finish_doc()
         w._added = True
         w.docnum += 1
-
-
-def _pool_postings(pool: Any, name: str, docnum: int, postings: list[Posting], size: int) -> None:
-    """What whoosh's PostingPool.add does for each posting, for one field of one clause at once."""
-    pool.fieldnames.add(name)
-    pool.currentsize += size
-    if pool.currentsize > pool.limit:
-        pool.save()
-    # weight * the field boost (1.0: no clause sets one), as add_document does
-    pool.current.extend([(name, t, docnum, weight * 1.0, v) for t, _freq, weight, v in postings])
 
 
 def delete_documents(w: IndexWriter, doc_ids: list[str]) -> None:

@@ -1,7 +1,9 @@
 """A file prepared by a worker (kb.prepared) is stored exactly as the writer stored it before.
 
 Clauses analysed in a worker and pooled by ``index.add_analysed`` make the same
-index as whoosh's ``add_document``; documents serialised once (kb.serialize.plain)
+index as whoosh's ``add_document``, and the build's term pool (kb.index._TermPool)
+the same segment as whoosh's own pool, whatever mix of analysed clauses and
+postings whoosh pools itself; documents serialised once (kb.serialize.plain)
 make the same JSON as ``dataclasses.asdict``; the extraction cache file a worker
 writes reads back as the writer's did; a fresh build's bulk-loaded database has
 the same tables and indexes as one made by ``store.connect``.
@@ -9,10 +11,14 @@ the same tables and indexes as one made by ``store.connect``.
 
 from __future__ import annotations
 
+import io
 import json
+import pickle
 import sqlite3
+import struct
 import subprocess
 import sys
+import zlib
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -75,7 +81,7 @@ def test_analysed_clauses_make_the_same_index_as_add_document(
     by_whoosh = index.create(tmp_path / "whoosh")
     by_analysis = index.create(tmp_path / "analysed")
     w1 = by_whoosh.writer(limitmb=limit_mb, codec=index.IndexCodec())
-    w2 = by_analysis.writer(limitmb=limit_mb, codec=index.IndexCodec())
+    w2 = index.writer(by_analysis, limit_mb)
     for source, documents in files:
         prepared = prepare(source, documents)
         with given_words(index.file_words(source.text, documents)):
@@ -147,3 +153,104 @@ def test_a_fresh_build_is_published_in_wal_mode_and_checks_clean(corpus_kb: Path
             "documents_source",
         }
     assert check_kb(corpus_kb).ok
+
+
+def _segment_files(ix: Any) -> dict[str, bytes]:
+    """Every file of an index's one segment, named without the segment's random id."""
+    (segment,) = ix._segments()
+    storage = segment.open_compound_file(ix.storage) if segment.is_compound() else ix.storage
+    name_id = segment.segment_id()
+    out = {}
+    for name in storage.list():
+        if name_id in name:
+            with storage.open_file(name) as handle:
+                out[name.replace(name_id, "")] = handle.read()
+    return out
+
+
+def _blocks(postings: bytes, offset: int) -> list[str]:
+    """One term's posting blocks as a reader decodes them: each block's header and its (ids, weights, values)."""
+    assert postings[offset : offset + 4] == b"W3Bl"
+    out, at, last = [], offset + 4, False
+    while not last:  # the last block's size is stored negative
+        size = struct.unpack(">i", postings[at : at + 4])[0]
+        last, size = size < 0, abs(size)
+        block = io.BytesIO(postings[at + 4 : at + 4 + size])
+        header = pickle.load(block)
+        data = block.read()
+        out.append(repr((header, pickle.loads(zlib.decompress(data) if header[3] else data))))
+        at += 4 + size
+    return out
+
+
+def _decoded(ix: Any) -> tuple[dict[str, bytes], dict[tuple[str, bytes], Any]]:
+    """The segment's files but the postings and term table, and each term's statistics and blocks as read back.
+
+    Block bytes hang on which equal values are one object to pickle (whoosh shares
+    them within a process, a worker's pickle within a file): what a reader gets of
+    them is compared, with the type of each number (an int 0 and 0.0 pickle apart).
+    """
+    files = _segment_files(ix)
+    postings = files.pop(".pst")
+    files.pop(".trm")
+    terms = {}
+    with ix.reader() as reader:
+        for key in reader.all_terms():
+            terminfo = reader.term_info(*key)
+            info = vars(terminfo).copy()
+            blocks = []
+            if not terminfo.is_inlined():  # an inlined term holds its postings in its statistics
+                del info["_offset"], info["_length"]
+                blocks = _blocks(postings, terminfo.extent()[0])
+            terms[key] = (repr(sorted(info.items())), blocks)
+    return files, terms
+
+
+def _by_whoosh(files: list[tuple[SourceText, list[Document]]], path: Path) -> Any:
+    ix = index.create(path)
+    w = ix.writer(limitmb=index.LIMIT_MB, codec=index.IndexCodec())
+    for source, documents in files:
+        with given_words(index.file_words(source.text, documents)):
+            for doc in documents:
+                index.add_clauses(w, doc, clauses_of(doc, source.text))
+    w.commit()
+    return ix
+
+
+@pytest.mark.parametrize("limit_mb", [index.LIMIT_MB, 1], ids=["one run", "whoosh's postings saved in runs"])
+@pytest.mark.parametrize("whoosh_every", [0, 3], ids=["all analysed", "every third file added by whoosh"])
+def test_the_term_pool_writes_the_same_segment_as_whoosh(
+    files: list[tuple[SourceText, list[Document]]], tmp_path: Path, limit_mb: int, whoosh_every: int
+) -> None:
+    expected = _by_whoosh(files, tmp_path / "whoosh")
+    ix = index.create(tmp_path / "pooled")
+    w = index.writer(ix, limit_mb)
+    for n, (source, documents) in enumerate(files):
+        if whoosh_every and n % whoosh_every == 0:  # pooled by whoosh itself, as postings of a merged segment are
+            with given_words(index.file_words(source.text, documents)):
+                for doc in documents:
+                    index.add_clauses(w, doc, clauses_of(doc, source.text))
+        else:
+            for analysed in prepare(source, documents).analysed:
+                index.add_analysed(w, analysed)
+    if whoosh_every:
+        assert w.pool.current or w.pool.runs
+    w.commit()
+    with expected.reader() as reader:  # long posting lists are written in several blocks
+        assert max(reader.doc_frequency("body", t) for t in reader.lexicon("body")) > 3 * 128
+    want, got = _decoded(expected), _decoded(ix)
+    assert sum(len(blocks) > 1 for _info, blocks in want[1].values()) > 10
+    assert want == got
+
+
+def test_a_repeated_value_is_analysed_once_into_the_same_postings(
+    files: list[tuple[SourceText, list[Document]]],
+) -> None:
+    source, documents = next((s, d) for s, d in files if any(len(clauses_of(doc, s.text)) > 5 for doc in d))
+    doc = next(doc for doc in documents if len(clauses_of(doc, source.text)) > 5)
+    clauses = clauses_of(doc, source.text)
+    with given_words(index.file_words(source.text, documents)):
+        together = index.analyse_clauses(doc, clauses)
+        alone = [index.analyse_clauses(doc, [c])[0] for c in clauses]
+    assert together == alone
+    assert together[0][1]["title"] is together[-1][1]["title"]  # shared, not analysed again
