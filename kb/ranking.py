@@ -83,17 +83,27 @@ class _Term:
 
     Each block's ids count from 0, so blocks decode independently: a query that needs a
     few blocks decodes those, and the next one asking for more decodes only the rest.
+    The blocks are kept as arrays and a list of bytes, not an object each: cached blocks
+    (~18,000 after the 50 bench queries at 10,000 documents) made the garbage collector
+    run more often and walk them all (a 17-29 ms pause in some query).
     """
 
     def __init__(self, blocks: list[_Block]) -> None:
-        self.blocks = blocks
+        self.data = [b.data for b in blocks]
+        self.compression = [b.compression for b in blocks]
         self.counts = np.array([b.postings for b in blocks], dtype=np.int64)
         self.max_ids = np.array([b.max_id for b in blocks], dtype=np.int64)
         total = int(self.counts.sum())
         self.ids = np.zeros(total, dtype=np.int64)
         self.weights = np.zeros(total)
         self.decoded = np.zeros(len(blocks), dtype=bool)
-        self.nbytes = self.ids.nbytes + self.weights.nbytes + sum(len(b.data) for b in blocks)
+        self.nbytes = self.ids.nbytes + self.weights.nbytes + sum(map(len, self.data))
+
+    def blocks_at(self, ks: np.ndarray) -> list[_Block]:
+        """The blocks ``ks`` as the walk gave them (made again when needed)."""
+        counts, max_ids = self.counts[ks].tolist(), self.max_ids[ks].tolist()
+        data, compression = self.data, self.compression
+        return [_Block(data[k], n, m, compression[k]) for k, n, m in zip(ks.tolist(), counts, max_ids, strict=True)]
 
     def blocks_holding(self, within: np.ndarray) -> np.ndarray:
         """The blocks that may hold any of the sorted document numbers ``within``."""
@@ -119,8 +129,7 @@ class _Term:
         """The document numbers and values (encoded word positions) of the postings in blocks ``wanted``."""
         self.read(wanted)
         values: list[Any] = []
-        for k in wanted:
-            block = self.blocks[k]
+        for block in self.blocks_at(wanted):
             raw = zlib.decompress(block.data) if block.compression else block.data
             block_values = pickle.loads(raw)[2]
             if not isinstance(block_values, tuple) or len(block_values) != block.postings:
@@ -129,13 +138,13 @@ class _Term:
         return self.ids[self._postings_of(wanted)], values
 
     def _postings_of(self, blocks: np.ndarray) -> np.ndarray:
-        chosen = np.zeros(len(self.blocks), dtype=bool)
+        chosen = np.zeros(len(self.data), dtype=bool)
         chosen[blocks] = True
         return np.repeat(chosen, self.counts)
 
     def _decode(self, blocks: np.ndarray) -> None:
-        ids, weights = _decode([self.blocks[i] for i in blocks.tolist()])  # (numpy ints index a list slowly)
-        if len(blocks) == len(self.blocks):
+        ids, weights = _decode(self.blocks_at(blocks))
+        if len(blocks) == len(self.data):
             self.ids[:], self.weights[:] = ids, weights
         else:
             where = self._postings_of(blocks)
