@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from kb import index, open_kb
@@ -20,3 +21,9 @@ def test_a_ranked_not_query_builds_no_length_lists(corpus_kb: Path) -> None:
         searcher = kb.searcher()
         expected = searcher.search(parse_query(searcher, '"技术改造 项目"~3'), limit=5)
         assert [(h.clause_id, h.score) for h in hits] == [(e["clause_id"], round(e.score, 3)) for e in expected]
+
+
+def test_what_the_first_search_loaded_is_left_out_of_garbage_collections(corpus_kb: Path) -> None:
+    with open_kb(corpus_kb) as kb:
+        assert kb.search("贴息")
+    assert gc.get_freeze_count() > 0
