@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +39,11 @@ class Arrays:
     unit_names: dict[int, tuple[str, str]]  # unit_ids: (agency, role)
     written_forms: dict[int, list[str]]  # task_written: the forms each id stands for
     agency_places: dict[str, str | None]  # agencies: the place of each canonical agency
-    documents: dict[int, tuple[str, str | None, str | None]]  # task_docs: (doc_id, title, place) by number
+    # task_docs by document number: id, title, place (lists of str, which the garbage collector never walks:
+    # 20,000 tuples made every later full collection of the process slower)
+    doc_ids: list[str]
+    titles: list[str | None]
+    doc_places: list[str | None]
 
 
 _CACHE: dict[str, Arrays] = {}  # by version: a state's arrays are read once per process
@@ -96,13 +101,20 @@ def _read(conn: sqlite3.Connection) -> Arrays:
             n: forms.split(WRITTEN_SEPARATOR) for n, forms in conn.execute("SELECT id, forms FROM task_written")
         },
         agency_places=dict(conn.execute("SELECT canonical, jurisdiction FROM agencies")),
-        documents={
-            number: (doc_id, title, place)
-            for number, doc_id, title, place in conn.execute(
-                "SELECT number, doc_id, title, jurisdiction FROM task_docs"
-            )
-        },
+        **_documents(conn),
     )
+
+
+def _documents(conn: sqlite3.Connection) -> dict[str, list[Any]]:
+    """task_docs as three lists indexed by document number ("" and None where no document has the number)."""
+    rows = conn.execute("SELECT number, doc_id, title, jurisdiction FROM task_docs").fetchall()
+    size = max((row[0] for row in rows), default=0) + 1
+    doc_ids: list[str] = [""] * size
+    titles: list[str | None] = [None] * size
+    places: list[str | None] = [None] * size
+    for number, doc_id, title, place in rows:
+        doc_ids[number], titles[number], places[number] = doc_id, title, place
+    return {"doc_ids": doc_ids, "titles": titles, "doc_places": places}
 
 
 def _per_document(named: dict[str, bytes], name: str) -> np.ndarray:

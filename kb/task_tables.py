@@ -416,7 +416,7 @@ def _summary_rows(conn: sqlite3.Connection, arrays: task_answers.Arrays, summary
             row["as_written"] = _merged(arrays.written_forms, summary.written.get(unit, []))
             row["task_count"] = count
     info = _task_infos(
-        conn, arrays.documents, {k for tasks in summary.shown.values() for pair in tasks for k in pair if k is not None}
+        conn, arrays, {k for tasks in summary.shown.values() for pair in tasks for k in pair if k is not None}
     )
     made: dict[tuple[int, int | None], dict[str, Any]] = {}  # a task listed for several units is made once,
     # and copied into each row: a caller changing one row's task must not change another's
@@ -441,11 +441,11 @@ def _merged(forms: dict[int, list[str]], ids: list[int]) -> list[str]:
 
 
 def _task_infos(
-    conn: sqlite3.Connection, documents: dict[int, tuple[str, str | None, str | None]], keys: set[int]
+    conn: sqlite3.Connection, arrays: task_answers.Arrays, keys: set[int]
 ) -> dict[int, tuple[str, dict[str, Any]]]:
     """Each task key's label and its fields in an answer (as Tasks.info gives them): one indexed read per task
-    (task_keys holds what sections does; ``documents``, read once with the arrays, what documents' long rows do:
-    reading them per answer took a tenth of who's time)."""
+    (task_keys holds what sections does; the documents' fields come with the arrays, read once: reading them
+    per answer took a tenth of who's time)."""
     rows = conn.execute(
         'SELECT k.key, k.doc, k.section, k.number, k.heading, k.start, k."end" '
         "FROM json_each(?) j JOIN task_keys k ON k.key = j.value",
@@ -453,7 +453,7 @@ def _task_infos(
     ).fetchall()
     out = {}
     for key, number, section, section_number, heading, start, end in rows:
-        doc_id, title, place = documents[number]
+        doc_id, title, place = arrays.doc_ids[number], arrays.titles[number], arrays.doc_places[number]
         label = section_label(section_number, heading)
         fields = {
             "task": f"task:{doc_id}/{section}",  # Task.node
