@@ -120,13 +120,14 @@ def connect(path: Path, readonly: bool = False, bulk: bool = False) -> sqlite3.C
     (kb.writer): the store's secondary indexes wait for :func:`end_bulk`, the page
     cache is large, and nothing is flushed to disk until the writer flushes the
     whole generation before publishing it (a crash before that leaves a folder no
-    reader is sent to).
+    reader is sent to). The writer finishes it on a thread beside the index's commit
+    (one thread at a time uses it).
     """
     try:
         if readonly:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         else:
-            conn = sqlite3.connect(path)
+            conn = sqlite3.connect(path, check_same_thread=not bulk)
             if bulk:
                 conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
                 conn.execute("PRAGMA synchronous = OFF")

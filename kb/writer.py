@@ -20,6 +20,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,12 +172,10 @@ class _Generation:
         build, on one core, for commands that mostly never read it.
         """
         if self.fresh:
-            store.end_bulk(self.conn)
-        store.refresh_agencies(self.conn)
-        task_index.finish(self.conn)
-        store.defer_graph(self.conn)
-        self.conn.commit()
-        self.writer.commit()  # merges small segments only: optimize=True rewrote the whole index on every add
+            self._commit_side_by_side()
+        else:
+            self._commit_database()
+            self.writer.commit()
         use_full_dictionary()  # the frequencies of the words
         write_vocabulary(index.vocabulary(self.ix), self.path / layout.VOCAB_NAME)
         counts = store.counts(self.conn)
@@ -185,6 +184,32 @@ class _Generation:
         layout.publish(self.root, self.path)
         self.done = True
         return counts
+
+    def _commit_database(self) -> None:
+        if self.fresh:
+            store.end_bulk(self.conn)
+        store.refresh_agencies(self.conn)
+        task_index.finish(self.conn)
+        store.defer_graph(self.conn)
+        self.conn.commit()
+
+    def _commit_side_by_side(self) -> None:
+        """Commit the database on a thread while this one commits the index: both before anything is published.
+
+        The end of a fresh build is the index's commit (pure Python) and the database's
+        indexes and arrays (SQLite, which lets go of the GIL while a statement runs):
+        one core each instead of one after the other. An index that fails interrupts the
+        database's statement and waits for it; a database that fails is raised once the
+        index is committed. Nothing is published either way.
+        """
+        with ThreadPoolExecutor(max_workers=1) as beside:
+            database = beside.submit(self._commit_database)
+            try:
+                self.writer.commit()  # merges small segments only: optimize=True rewrote the whole index on every add
+            except BaseException:
+                self.conn.interrupt()
+                raise
+        database.result()
 
     def abandon(self) -> None:
         if self.done:
