@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -72,3 +73,47 @@ def test_decoding_from_heads_gives_whooshs_postings(searcher: Any) -> None:
             m.next()
         ids, weights = ranking._decode(ranking._blocks(searcher.postings(field, word)))
         assert list(zip(ids.tolist(), weights.tolist(), strict=True)) == expected
+
+
+def test_word_positions_read_as_arrays_are_whooshs(tmp_path: Path) -> None:
+    """Steps of 128 words or more take several bytes; a word may stand many times in a clause."""
+    ix = index.create(tmp_path / "ix")
+    w = index.writer(ix)
+    for n in range(400):
+        filler = ["支持"] * (n % 7 + (300 if n % 50 == 0 else 0))  # 300 words before: a step of two bytes
+        w.add_document(clause_id=f"c{n}", doc_id="d", body="，".join([*filler, "企业", *filler, "企业", "改造"]))
+    w.commit()
+    with ix.searcher() as searcher:
+        for word in ("企业", "支持", "改造"):
+            m = searcher.postings("body", word)
+            decode = ranking._positions_decoder(m.format)
+            expected = []
+            while m.is_active():
+                expected += [(m.id() << 32) | p for p in decode(m.value())]
+                m.next()
+            docs = np.arange(400, dtype=np.int64)
+            assert ranking._word_positions(searcher.postings("body", word), docs).tolist() == expected
+            term = ranking._term(searcher.postings("body", word))
+            ids, values = term.values(term.blocks_holding(docs))
+            packed = ranking._packed_positions(ids, values, dotted=False)
+            assert packed is not None and packed.tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "dotted"),
+    [
+        ([b"\x00\x00\x00\x02\x05\x06\x07"], False),  # a byte past the count
+        ([b"\x00\x00\x00\x01\x85"], False),  # a varint cut short
+        ([b"\x00\x00\x00\x01\x80\x80\x80\x80\x01"], False),  # a step of more than 28 bits
+        ([b"\x00\x00\x00\x01\x2e"], True),  # ends in ".": whoosh-ng's Positions reads an old pickle
+        ([b"\x00\x00\x01"], False),  # no count
+    ],
+)
+def test_positions_in_another_layout_are_left_to_whoosh(values: list[bytes], dotted: bool) -> None:
+    assert ranking._packed_positions(np.zeros(len(values), dtype=np.int64), values, dotted) is None
+
+
+def test_positions_in_whooshs_layout_are_read() -> None:
+    values = [b"\x00\x00\x00\x02\x05\x06", b"\x00\x00\x00\x00", b"\x00\x00\x00\x01\x81\x01", b"\x00\x00\x00\x01\x2e"]
+    keys = ranking._packed_positions(np.array([3, 4, 5, 6], dtype=np.int64), values, dotted=False)
+    assert keys is not None and keys.tolist() == [(3 << 32) | 5, (3 << 32) | 11, (5 << 32) | 129, (6 << 32) | 46]
