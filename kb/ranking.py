@@ -93,11 +93,10 @@ class _Term:
         self.compression = [b.compression for b in blocks]
         self.counts = np.array([b.postings for b in blocks], dtype=np.int64)
         self.max_ids = np.array([b.max_id for b in blocks], dtype=np.int64)
-        total = int(self.counts.sum())
-        self.ids = np.zeros(total, dtype=np.int64)
-        self.weights = np.zeros(total)
+        self.total = int(self.counts.sum())
+        self.ids, self.weights = _EMPTY.ids, np.zeros(0)  # made when the first blocks are decoded
         self.decoded = np.zeros(len(blocks), dtype=bool)
-        self.nbytes = self.ids.nbytes + self.weights.nbytes + sum(map(len, self.data))
+        self.nbytes = 16 * self.total + sum(map(len, self.data))  # with the ids and weights
 
     def blocks_at(self, ks: np.ndarray) -> list[_Block]:
         """The blocks ``ks`` as the walk gave them (made again when needed)."""
@@ -122,6 +121,8 @@ class _Term:
             self._decode(missing)
         if wanted is None or self.decoded.all():
             return _read_only(self.ids), _read_only(self.weights)
+        if not len(wanted):
+            return _EMPTY.ids, np.zeros(0)
         keep = self._postings_of(wanted)
         return self.ids[keep], self.weights[keep]
 
@@ -135,7 +136,7 @@ class _Term:
             if not isinstance(block_values, tuple) or len(block_values) != block.postings:
                 raise Unsupported("postings without a value each")
             values += block_values
-        return self.ids[self._postings_of(wanted)], values
+        return (self.ids[self._postings_of(wanted)] if len(wanted) else _EMPTY.ids), values
 
     def _postings_of(self, blocks: np.ndarray) -> np.ndarray:
         chosen = np.zeros(len(self.data), dtype=bool)
@@ -145,8 +146,10 @@ class _Term:
     def _decode(self, blocks: np.ndarray) -> None:
         ids, weights = _decode(self.blocks_at(blocks))
         if len(blocks) == len(self.data):
-            self.ids[:], self.weights[:] = ids, weights
+            self.ids, self.weights = ids, weights  # the whole list at once: kept as decoded
         else:
+            if len(self.ids) != self.total:
+                self.ids, self.weights = np.zeros(self.total, dtype=np.int64), np.zeros(self.total)
             where = self._postings_of(blocks)
             self.ids[where], self.weights[where] = ids, weights
         self.decoded[blocks] = True

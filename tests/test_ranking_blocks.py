@@ -117,3 +117,19 @@ def test_positions_in_whooshs_layout_are_read() -> None:
     values = [b"\x00\x00\x00\x02\x05\x06", b"\x00\x00\x00\x00", b"\x00\x00\x00\x01\x81\x01", b"\x00\x00\x00\x01\x2e"]
     keys = ranking._packed_positions(np.array([3, 4, 5, 6], dtype=np.int64), values, dotted=False)
     assert keys is not None and keys.tolist() == [(3 << 32) | 5, (3 << 32) | 11, (5 << 32) | 129, (6 << 32) | 46]
+
+
+def test_values_of_some_blocks_line_up_with_their_ids_however_much_is_decoded(searcher: Any) -> None:
+    ranking.clear_cache()
+    term = ranking._term(searcher.postings("body", "支持"))
+    some = np.array([1, 3], dtype=np.int64)
+    nothing = np.zeros(0, dtype=np.int64)
+    assert term.values(nothing)[0].tolist() == [] and term.read(nothing)[0].tolist() == []
+    partly = term.values(some)
+    term.read(None)  # every block decoded: read gives the whole list from now on
+    wholly = term.values(some)
+    for ids, values in (partly, wholly):
+        assert len(ids) == len(values) == int(term.counts[some].sum())
+        in_block = np.searchsorted(term.max_ids, ids)  # the block whose span holds each id
+        assert set(in_block.tolist()) == {1, 3}
+    assert partly[0].tolist() == wholly[0].tolist() and partly[1] == wholly[1]
