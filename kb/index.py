@@ -395,12 +395,13 @@ def analysed_texts(doc: Document, clauses: list[Clause]) -> list[str]:
     return texts
 
 
-def file_words(text: str, documents: list[Document]) -> Words:
+def file_words(text: str, documents: list[Document], clauses: list[list[Clause]] | None = None) -> Words:
     """The words of every text :func:`add_clauses` hands the analyzer for one file, segmenting its text once.
 
     Clause bodies and fact texts are spans of ``text``: their words are sliced from the
     words of the whole (kb.tokenizer.SourceWords). A section path is its headings joined:
     each distinct heading is segmented once. Titles and fact names are short and repeat.
+    ``clauses``: each document's clauses, when the caller has them (made here otherwise).
     """
     source = SourceWords(text)
     words: Words = {}
@@ -410,10 +411,12 @@ def file_words(text: str, documents: list[Document]) -> Words:
             return source.of_span(*span)
         return words_of(part)
 
-    for doc in documents:
+    if clauses is None:
+        clauses = [clauses_of(doc, text) for doc in documents]
+    for doc, doc_clauses in zip(documents, clauses, strict=True):
         if doc.title:
             words[doc.title] = words_of(doc.title)
-        for c in clauses_of(doc, text):
+        for c in doc_clauses:
             words[c.text] = source.of_span(*c.span)
             if c.section_path and c.section_path not in words:
                 words[c.section_path] = joined_text_words(c.section_path, PATH_SEPARATOR)

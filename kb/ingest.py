@@ -158,17 +158,16 @@ def _extract_in_worker(
     """Runs in a worker process: the file's text, its documents with facts, and all the writer stores of them.
 
     Segmenting and analysing the clauses, serialising the documents and writing the
-    extraction cache here (both cores) rather than in the writer (one core, the
-    build's bottleneck) leaves the writer only the storing. The file's text is
-    segmented once and each clause's words are sliced from it.
+    extraction cache here (both cores) rather than in the writer (one core) leaves
+    the writer only the storing. The file's text is segmented once and each
+    clause's words are sliced from it.
     """
     from extract import extract_source, read_source
-    from kb.index import file_words
     from kb.prepared import cache_json, prepare
 
     source = read_source(path, **kwargs)
     documents = extract_source(source).documents
-    prepared = prepare(source, documents, file_words(source.text, documents))
+    prepared = prepare(source, documents)  # each document's clauses made once, for their words and their postings
     if cache_file is not None:
         _write_atomically(Path(cache_file), cache_json(source, prepared))
     return source, documents, prepared

@@ -34,9 +34,9 @@ class PreparedFile:
 def prepare(source: SourceText, documents: list[Document], words: Words | None = None) -> PreparedFile:
     """Everything the writer needs of one file; ``words`` are its texts' words (segmented here when None)."""
     text = source.text
-    if words is None:
-        words = index.file_words(text, documents)
     clauses = [clauses_of(doc, text) for doc in documents]
+    if words is None:
+        words = index.file_words(text, documents, clauses)
     with given_words(words):
         analysed = [index.analyse_clauses(doc, cs) for doc, cs in zip(documents, clauses, strict=True)]
     return PreparedFile(
