@@ -51,7 +51,7 @@ from whoosh.matching import (
 from whoosh.query.spans import SpanNear2
 from whoosh.util import make_binary_tree
 
-from kb import index
+from kb import index, posting_arrays
 
 _INT = struct.Struct("!i")  # whoosh's block length prefix (negative: the last block)
 _DOUBLE = struct.Struct(">d")  # a pickled float (BINFLOAT)
@@ -98,6 +98,25 @@ class _Term:
         self.decoded = np.zeros(len(blocks), dtype=bool)
         self.nbytes = 16 * self.total + sum(map(len, self.data))  # with the ids and weights
 
+    @classmethod
+    def from_file(cls, found: posting_arrays.Postings) -> _Term:
+        """A term read whole from its segment's posting file (its blocks walked only for a phrase's positions)."""
+        term = cls([])
+        term.counts, term.max_ids = found.counts, found.max_ids
+        term.total = len(found.ids)
+        term.ids, term.weights = found.ids, found.weights
+        term.decoded = np.ones(len(found.counts), dtype=bool)
+        term.nbytes = 16 * term.total
+        return term
+
+    def walk(self, leaf: W3LeafMatcher) -> _Term:
+        """This term with its blocks' packed data, walked if it was read from a file."""
+        if not self.data and len(self.counts):
+            blocks = _blocks(leaf)
+            self.data, self.compression = [b.data for b in blocks], [b.compression for b in blocks]
+            self.nbytes += sum(map(len, self.data))
+        return self
+
     def blocks_at(self, ks: np.ndarray) -> list[_Block]:
         """The blocks ``ks`` as the walk gave them (made again when needed)."""
         counts, max_ids = self.counts[ks].tolist(), self.max_ids[ks].tolist()
@@ -139,13 +158,13 @@ class _Term:
         return (self.ids[self._postings_of(wanted)] if len(wanted) else _EMPTY.ids), values
 
     def _postings_of(self, blocks: np.ndarray) -> np.ndarray:
-        chosen = np.zeros(len(self.data), dtype=bool)
+        chosen = np.zeros(len(self.counts), dtype=bool)
         chosen[blocks] = True
         return np.repeat(chosen, self.counts)
 
     def _decode(self, blocks: np.ndarray) -> None:
         ids, weights = _decode(self.blocks_at(blocks))
-        if len(blocks) == len(self.data):
+        if len(blocks) == len(self.counts):
             self.ids, self.weights = ids, weights  # the whole list at once: kept as decoded
         else:
             if len(self.ids) != self.total:
@@ -369,7 +388,7 @@ def _inlined(leaf: ListMatcher) -> tuple[np.ndarray, np.ndarray]:
     return ids, np.ones(len(ids))
 
 
-def _postings(leaf: Any, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _postings(leaf: Any, within: np.ndarray | None = None, searcher: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """A leaf matcher's posting list as (document numbers, weights), wherever the matcher stands now.
 
     ``within``: sorted document numbers the caller needs; blocks holding none of them may
@@ -379,17 +398,19 @@ def _postings(leaf: Any, within: np.ndarray | None = None) -> tuple[np.ndarray, 
         return _inlined(leaf)
     if type(leaf) is not W3LeafMatcher:
         raise Unsupported(type(leaf).__name__)
-    term = _term(leaf)
+    term = _term(leaf, searcher)
     return term.read(None if within is None else term.blocks_holding(within))
 
 
-def _term(leaf: W3LeafMatcher) -> _Term:
-    """The cached blocks of a leaf matcher's term, walked on first use."""
+def _term(leaf: W3LeafMatcher, searcher: Any = None) -> _Term:
+    """The cached postings of a leaf matcher's term: from its segment's posting file (kb.posting_arrays)
+    when ``searcher`` (the segment's) has one holding it, else its blocks, walked on first use."""
     field, text = leaf._term
     key = (_file_key(leaf._postfile), field, text)
     term = _cache.get(key)
     if term is None:
-        term = _Term(_blocks(leaf))
+        found = posting_arrays.postings(searcher, field, text) if searcher is not None else None
+        term = _Term.from_file(found) if found is not None else _Term(_blocks(leaf))
         _cache.put(key, term)
     return term
 
@@ -434,7 +455,7 @@ def _plain(weighting: Any) -> scoring.BM25F:
 
 
 def _leaf(searcher: Any, leaf: Any, scored: bool, within: np.ndarray | None) -> Matches:
-    ids, weights = _postings(leaf, within)
+    ids, weights = _postings(leaf, within, searcher)
     if within is not None and len(ids) > 2 * len(within):
         # a common word read whole for a few documents: score and combine only those
         keep = _common(ids, within)[0]
@@ -569,7 +590,7 @@ def _positions_decoder(fmt: Any) -> Callable[[bytes], list[int]]:
     raise Unsupported("postings without positions")
 
 
-def _word_positions(leaf: Any, docs: np.ndarray) -> np.ndarray:
+def _word_positions(leaf: Any, docs: np.ndarray, searcher: Any = None) -> np.ndarray:
     """Where a phrase's word stands in each of ``docs`` holding it, as keys (document << 32 | position)."""
     while type(leaf) is FilterMatcher:  # deleted documents: ``docs`` are already without them
         leaf = leaf.child
@@ -578,7 +599,8 @@ def _word_positions(leaf: Any, docs: np.ndarray) -> np.ndarray:
         if len(values) != len(ids):
             raise Unsupported("postings without a value each")
     elif type(leaf) is W3LeafMatcher:
-        ids, values = _term(leaf).values(_term(leaf).blocks_holding(docs))
+        term = _term(leaf, searcher).walk(leaf)
+        ids, values = term.values(term.blocks_holding(docs))
     else:
         raise Unsupported(type(leaf).__name__)
     fmt = leaf._format if type(leaf) is ListMatcher else leaf.format
@@ -713,7 +735,7 @@ def _phrase(searcher: Any, m: Any, scored: bool, within: np.ndarray | None) -> M
     for leaf in m.ms:
         if not len(found.ids):
             break
-        keys = _word_positions(leaf, found.ids)
+        keys = _word_positions(leaf, found.ids, searcher)
         ends = keys if ends is None else keys[_in_sorted(keys, ends + 1)]
     keep = _in_sorted(found.ids, ends >> 32) if ends is not None else np.zeros(len(found.ids), dtype=bool)
     return _times(Matches(found.ids[keep], None if found.scores is None else found.scores[keep]), m.boost)

@@ -166,15 +166,23 @@ def _clause(n: int) -> dict[str, Any]:
     }
 
 
-def test_several_segments_and_deleted_clauses_rank_as_whoosh(tmp_path: Path) -> None:
-    ix = index.create(tmp_path / "ix")
-    for batch in (range(0, 400), range(400, 700), range(700, 720)):  # three segments, one with inlined postings
+def segments(folder: Path, sizes: tuple[int, int, int]) -> Any:
+    """An index of three segments of ``sizes`` clauses; the second commit deletes document d3's clauses."""
+    ix = index.create(folder)
+    start = 0
+    for k, size in enumerate(sizes):
         w = index.writer(ix)
-        for n in batch:
+        for n in range(start, start + size):
             w.add_document(**_clause(n))
-        if batch.start == 400:
+        if k == 1:
             w.delete_by_term("doc_id", "d3")
         w.commit(merge=False)
+        start += size
+    return ix
+
+
+def test_several_segments_and_deleted_clauses_rank_as_whoosh(tmp_path: Path) -> None:
+    ix = segments(tmp_path / "ix", (400, 300, 20))  # the last with inlined postings
     ranking.clear_cache()
     with ix.searcher(weighting=index.LengthCachedBM25F()) as searcher:
         assert len(searcher.leaf_searchers()) == 3
