@@ -11,6 +11,7 @@ highest score first, lower document number first among equal scores.
 Reading is most of a query's cost: blocks are read straight from their pickled bytes (ids and
 weights; the word positions only for phrases), an AND reads its rarer side first and of the
 other only the blocks that may hold its documents, and decoded blocks stay cached per term.
+A segment's common words come already decoded from its kb.posting_arrays file when it has one.
 A phrase is the AND of its words kept where their positions follow one another.
 
 A tree holding a matcher this module does not know (wildcards, a phrase with slop, a scorer
