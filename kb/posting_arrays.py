@@ -108,6 +108,11 @@ def _write_segment(searcher: Any, path: Path, min_postings: int) -> None:
     temporary.replace(path)
 
 
+def _end(offset: int, n: int, distinct: int, blocks: int) -> int:
+    """Where a term's arrays end (see the module's layout: ids, weight numbers, weights, counts, last ids)."""
+    return offset + _aligned(4 * n) + _aligned(n) + _aligned(8 * distinct) + 2 * _aligned(8 * blocks)
+
+
 class _File:
     """One segment's file, mapped: its terms' arrays are read on demand."""
 
@@ -118,6 +123,8 @@ class _File:
         header = json.loads(self._map[8 : 8 + size])
         self.segment, self.docs, self.terms = header["segment"], header["docs"], header["terms"]
         self._base = 8 + size
+        if self._base + max((_end(*found) for found in self.terms.values()), default=0) > len(self._map):
+            raise ValueError(f"{path.name} is shorter than its header says")
 
     def postings(self, field: str, text: bytes) -> Postings | None:
         found = self.terms.get(_key(field, text))
@@ -155,9 +162,10 @@ def _open(searcher: Any) -> _File | None:
     if folder is None or segment is None:
         return None
     path = Path(folder) / (segment.segment_id() + SUFFIX)
-    if not path.exists():
+    try:
+        opened = _File(path)
+    except (OSError, ValueError, KeyError, TypeError):  # none, or damaged: the blocks hold the same postings
         return None
-    opened = _File(path)
     if opened.segment != segment.segment_id() or opened.docs != searcher.reader().doc_count_all():
         return None
     return opened

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from filelock import FileLock, Timeout
 
-from kb import index, layout, store, task_index
+from kb import index, layout, posting_arrays, store, task_index
 from kb.ingest import (
     Extracted,
     ExtractionCache,
@@ -176,6 +176,7 @@ class _Generation:
         else:
             self._commit_database()
             self.writer.commit()
+        posting_arrays.write(self.index_path)
         use_full_dictionary()  # the frequencies of the words
         write_vocabulary(index.vocabulary(self.ix), self.path / layout.VOCAB_NAME)
         counts = store.counts(self.conn)
@@ -281,6 +282,7 @@ class _InPlace(_Generation):
         task_index.finish(self.conn)
         store.defer_graph(self.conn)  # the graph is derived by its first reader, for this state
         self.writer.commit()
+        posting_arrays.write(self.files.index)  # the new segments' (the old ones' files are linked)
         layout.fsync_new_files(self.files.index, self.linked)
         known = _vocabulary_words(self.before.vocab)
         words = _new_segment_words(self.ix, self.linked) - known
