@@ -35,6 +35,9 @@ SEARCH_FIELDS = ("body", "facts", "heading", "title")
 # grants 贴息 outranks one that only mentions it.
 FIELD_BOOSTS = {"body": 1.0, "facts": 1.0, "heading": 0.4, "title": 0.2}
 LIMIT_MB = 128
+# Postings a build pools before it writes them as a segment of their own (~20 bytes each in memory): a
+# 10,000-document corpus holds ~15 million, so it stays one segment; a larger one is written in parts.
+SEGMENT_POSTINGS = 20_000_000
 
 
 class _Positions(formats.Positions):
@@ -283,6 +286,7 @@ class _TermPool(PostingPool):
     def __init__(self, tempstore: Any, segment: Any, limitmb: int) -> None:
         super().__init__(tempstore, segment, limitmb=limitmb)
         self.analysed: dict[str, dict[bytes, TermPostings]] = {}
+        self.pooled = 0  # postings in ``analysed``
         self._values: dict[bytes | None, bytes | None] = {}  # one object per distinct value (most repeat)
 
     def add_field(self, name: str, docnum: int, postings: list[Posting]) -> None:
@@ -290,6 +294,7 @@ class _TermPool(PostingPool):
         if not postings:  # a field with no postings is not started (whoosh's fieldmap would differ)
             return
         self.fieldnames.add(name)
+        self.pooled += len(postings)
         terms = self.analysed.setdefault(name, {})
         values = self._values
         for text, _freq, weight, value in postings:
@@ -305,6 +310,11 @@ class _TermPool(PostingPool):
         if not self.current and not self.runs:
             return analysed
         return heapq.merge(analysed, super().iter_postings())
+
+
+def pool_full(w: Any) -> bool:
+    """True when ``w`` holds :data:`SEGMENT_POSTINGS` analysed postings or more: time to write a segment."""
+    return isinstance(w.pool, _TermPool) and w.pool.pooled >= SEGMENT_POSTINGS
 
 
 def _fill_blocks(

@@ -153,6 +153,9 @@ class _Generation:
         prepared = result.prepared or prepare(result.source, result.documents)
         for analysed in prepared.analysed:
             index.add_analysed(self.writer, analysed)
+        if index.pool_full(self.writer):  # memory stays bounded whatever the corpus: its postings as a segment
+            self.writer.commit(merge=False)
+            self.writer = index.writer(self.ix)
         store.insert_source(
             self.conn,
             record,
