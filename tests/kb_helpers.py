@@ -7,12 +7,15 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner, Result
 
 from cli import CORPUS_DIR, cli
+from kb import index
 
 
 def run(*args: str | Path) -> Result:
@@ -50,3 +53,16 @@ def copy_corpus(dest: Path, names: tuple[str, ...] = ("000", "004"), copies: int
             else:
                 target.write_text(f"（第{n}份）\n" + src.read_text(encoding="utf-8"), encoding="utf-8")
     return dest
+
+
+@contextmanager
+def clause_searcher(folder: Path, clauses: Iterable[dict[str, Any]]) -> Iterator[Any]:
+    """A real whoosh index of ``clauses`` (each add_document's fields) in ``folder``, and a searcher scoring as
+    search does."""
+    ix = index.create(folder)
+    w = index.writer(ix)
+    for fields in clauses:
+        w.add_document(**fields)
+    w.commit()
+    with ix.searcher(weighting=index.LengthCachedBM25F()) as opened:
+        yield opened

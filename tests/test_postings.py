@@ -13,8 +13,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from kb_helpers import clause_searcher
 
-from kb import index, ranking
+from kb import ranking
 from kb.search import parse_query
 
 CLAUSES = 1500
@@ -42,12 +43,7 @@ def _clause(n: int) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    ix = index.create(tmp_path_factory.mktemp("postings") / "ix")
-    w = index.writer(ix)
-    for n in range(CLAUSES):
-        w.add_document(**_clause(n))
-    w.commit()
-    with ix.searcher(weighting=index.LengthCachedBM25F()) as opened:
+    with clause_searcher(tmp_path_factory.mktemp("postings") / "ix", map(_clause, range(CLAUSES))) as opened:
         yield opened
 
 

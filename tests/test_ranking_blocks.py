@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from kb_helpers import clause_searcher
 
 from kb import index, ranking
 
@@ -35,12 +36,7 @@ def _clause(n: int) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    ix = index.create(tmp_path_factory.mktemp("blocks") / "ix")
-    w = index.writer(ix)
-    for n in range(CLAUSES):
-        w.add_document(**_clause(n))
-    w.commit()
-    with ix.searcher(weighting=index.LengthCachedBM25F()) as opened:
+    with clause_searcher(tmp_path_factory.mktemp("blocks") / "ix", map(_clause, range(CLAUSES))) as opened:
         yield opened
 
 
