@@ -13,7 +13,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +39,12 @@ def _rows(name: str) -> list[list[str]]:
     return rows
 
 
+@lru_cache(maxsize=8192)
 def name_key(name: str) -> str:
-    """A written name in the form lookups compare: NFKC, ASCII brackets, no spaces."""
+    """A written name in the form lookups compare: NFKC, ASCII brackets, no spaces.
+
+    Cached: the same few hundred names are keyed again for every note and every lookup.
+    """
     folded = unicodedata.normalize("NFKC", name).replace("〔", "(").replace("〕", ")")
     return "".join(folded.split())
 
@@ -133,8 +137,28 @@ def _self_placed() -> dict[str, AgencyRecord]:
 
 def is_collective(written: str) -> bool:
     """A collective unit (各区县, 市级有关部门, 各电信运营商): kept as written, never qualified."""
+    prefixes, markers = _collective_words()
+    return written.startswith(prefixes) or any(m in written for m in markers)
+
+
+@cache
+def _collective_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(collective prefixes, collective markers) as tuples, made once: every unit name is tested."""
     r = rules()
-    return written.startswith(tuple(r["collective_prefixes"])) or any(m in written for m in r["collective_markers"])
+    return tuple(r["collective_prefixes"]), tuple(r["collective_markers"])
+
+
+@cache
+def _level_words() -> tuple[str, ...]:
+    """The level words (省, 市…) longest first, sorted once."""
+    return tuple(sorted(rules()["level_words"], key=len, reverse=True))
+
+
+@cache
+def _except_prefixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(prefixes no qualifier applies to, the prefixes that override them) as tuples, made once."""
+    r = rules()
+    return tuple(r["except_prefixes"]), tuple(r["except_overrides"])
 
 
 def _level_place(level: str, place: str) -> str | None:
@@ -150,10 +174,10 @@ def _level_place(level: str, place: str) -> str | None:
 
 def _qualify(written: str, place: str) -> tuple[str, str] | None:
     """``市财政局`` in 青岛市 → (``青岛市财政局``, 青岛市) by the prefix rules; None when no rule fits."""
-    r = rules()
-    if written.startswith(tuple(r["except_prefixes"])) and not written.startswith(tuple(r["except_overrides"])):
+    excepted, overrides = _except_prefixes()
+    if written.startswith(excepted) and not written.startswith(overrides):
         return None
-    for rule in r["qualifiers"]:
+    for rule in rules()["qualifiers"]:
         if not written.startswith(rule["prefix"]):
             continue
         at = _level_place(rule["level"], place)
@@ -167,12 +191,10 @@ def _qualify(written: str, place: str) -> tuple[str, str] | None:
 def level_of(written: str) -> str | None:
     """The level word a written name opens with (``省`` of 省发展改革委), or None for a bare name (交通运输厅)."""
     key = name_key(written)
-    r = rules()
-    if is_collective(key) or (
-        key.startswith(tuple(r["except_prefixes"])) and not key.startswith(tuple(r["except_overrides"]))
-    ):
+    excepted, overrides = _except_prefixes()
+    if is_collective(key) or (key.startswith(excepted) and not key.startswith(overrides)):
         return None
-    return next((w for w in sorted(rules()["level_words"], key=len, reverse=True) if key.startswith(w)), None)
+    return next((w for w in _level_words() if key.startswith(w)), None)
 
 
 def _carried(key: str, level: str | None) -> str | None:

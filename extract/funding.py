@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from extract import split
 from extract.cues import alternation, kind_words
 from extract.locate import innermost_section
-from extract.numbers import NUMBER, PERCENT, apply_multiplier, parse_number
+from extract.numbers import CN_DIGITS, NUMBER, PERCENT, apply_multiplier, parse_number
 from model import Document, Funding
 
 MAX_SPAN = 200  # a clause longer than this is cut down to the words around its number
@@ -62,6 +62,9 @@ MONEY = re.compile(
 FOR_WHOM = re.compile(r"(?<![针相绝面应核])对(?![接标外于照口比象])")
 # Words that qualify a grant but name nobody (市级, 一次性, 分档), trimmed off a beneficiary.
 LEVEL_WORDS = re.compile(rf"^(?:{alternation(CUES['level_word'])})+|(?:{alternation(CUES['level_word'])})+$")
+# Any character a number (and so a MONEY or PERCENT match, 百分之 included) can start with: a sentence or clause
+# without one holds no quantity, so none of the per-clause tests need to run on it.
+NUMERAL = re.compile(rf"[\d{CN_DIGITS}]")
 GIVEN_TO = re.compile(rf"给予([\u4e00-\u9fff]{{2,12}}?)(?:{alternation(CUES['level_word'])})*$")
 
 
@@ -128,6 +131,8 @@ def _quantities(
     ``led``: the clause follows a colon after a clause naming the instrument (奖励标准为：国家级30万元、…).
     """
     a, b = clause
+    if not NUMERAL.search(text, a, b):
+        return []
     words = text[a:b]
     if EXCLUDE.search(words):
         return []
@@ -357,6 +362,8 @@ def find_funding(text: str, doc: Document) -> list[Funding]:
     items: list[Funding] = []
     doc_start, doc_end = doc.span
     for s_start, s_end in split.sentences(text, doc_start, doc_end, keep_stop=False):
+        if not NUMERAL.search(text, s_start, s_end):
+            continue
         quantities: list[Quantity] = []
         previous: tuple[int, int] | None = None
         allocated = False

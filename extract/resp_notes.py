@@ -54,6 +54,9 @@ def cues() -> dict[str, Any]:
         key=lambda pair: len(pair[0]),
         reverse=True,
     )
+    raw["tail_word_tuple"] = tuple(w for w, _ in raw["tail_words"])  # one C-level endswith before the loop
+    # the words a note's last clause must hold to state a role: a bracket holding none is no note
+    raw["role_stating"] = ("负责", *(w for w, r in raw["role_words"] if r))
     return raw
 
 
@@ -88,18 +91,28 @@ def _role_words(group: str) -> tuple[str, Role | None]:
     while changed:
         changed = False
         stripped = group.rstrip(" \t\u3000。.;；")
-        for word, word_role in cues()["tail_words"]:
-            if stripped.endswith(word) and len(stripped) > len(word):
-                stripped = stripped[: -len(word)]
-                role = role or word_role
-                changed = True
-                break
+        tail_word = _tail_word(stripped)
+        if tail_word:
+            stripped = stripped[: -len(tail_word[0])]
+            role = role or tail_word[1]
+            changed = True
         else:
             tail = cues()["trim_tail_re"].search(stripped)
             if tail and tail.start() > 0:
                 stripped, changed = stripped[: tail.start()], True
         group = stripped
     return group, role
+
+
+def _tail_word(words: str) -> tuple[str, Role | None] | None:
+    """The longest role or list word ``words`` ends with (and holds more than), with its role.
+
+    One C-level ``endswith`` over all the words first: most groups end in none of them.
+    """
+    c = cues()
+    if not words.endswith(c["tail_word_tuple"]):
+        return None
+    return next(((w, r) for w, r in c["tail_words"] if words.endswith(w) and len(words) > len(w)), None)
 
 
 def _units_of(group: str, at: int, note: Note) -> list[Written]:
@@ -219,6 +232,8 @@ def _looks_like_note(text: str, start: int, end: int) -> bool:
     Notes: ``（海关总署、商务部负责）``, ``（市发展改革委牵头，市财政局配合）``;
     not notes: ``（含软件服务业，下同）``, ``（市经信局负责解释）``.
     """
+    if not any(word in text[start:end] for word in cues()["role_stating"]):
+        return False  # no word that states a role (most brackets): the reading below could only say no
     groups = [
         g.strip() for clause, at in split_top(text[start:end], start, "。；;") for g, _ in split_top(clause, at, "，,")
     ]

@@ -79,6 +79,13 @@ PLAN_YEAR = re.compile(r"(?<![—–－\-\d])(?P<year>20\d\d)年(?:度)?[^—–
 LEAD_YEAR = re.compile(rf"^(?:(?:到|至)?20\d\d年(?:底|末)?前?|“?(?:{alternation(list(ERA))})”?期间)")
 COMPARED_WITH = re.compile(r"(?:较|比)(?:上年|去年|基期|20\d\d|“?十[二三四五]五)[^、，,]*$")
 PER_PERIODS = {"每年", "每季度", "每月"}
+# Any character a QUANTITY's number can start with: a sentence without one holds no quantity, so none of the
+# per-clause tests need to run on it (most sentences of a plan state no number).
+NUMERAL = re.compile(rf"[\d{CN_START}百千]")
+# Word lists read per quantity, sorted once (WORDS.words sorts on every call).
+COMPARATOR_BEFORE_WORDS = tuple(WORDS.words("comparator_before"))
+LEVEL_VERBS = (*COMPARATOR_BEFORE_WORDS, *WORDS.words("comparator_next"))  # 达到, 提高到…: a level stated
+PERIOD_WORDS = frozenset(WORDS.words("period"))
 
 
 @dataclass
@@ -123,6 +130,8 @@ def _sentence_targets(
     text: str, doc: Document, paragraph: tuple[int, int], sentence: tuple[int, int], plan_year: int | None
 ) -> list[Target]:
     s_start, s_end = sentence
+    if not NUMERAL.search(text, s_start, s_end):
+        return []
     grants = NOT_TARGET.search(text, s_start, s_end) is not None
     found: list[Target] = []
     verb_prefix = ""
@@ -261,8 +270,7 @@ def _bare_index(text: str, c_start: int, m: re.Match[str]) -> bool:
         return False
     if m.end() < len(text) and text[m.end()] not in PUNCT:
         return False
-    before = text[c_start : m.start()]
-    return any(before.endswith(w) for w in WORDS.words("comparator_before") + WORDS.words("comparator_next"))
+    return text[c_start : m.start()].endswith(LEVEL_VERBS)
 
 
 def _is_free(text: str, p_start: int, c_start: int, q: Quantity) -> bool:
@@ -331,9 +339,7 @@ def _near(gap: str) -> bool:
 
 def _level_stated(text: str, c_start: int, q: Quantity) -> bool:
     """A level verb right before the number (达到65%, 提高到25%): the text commits to that level."""
-    before = text[c_start : q.start]
-    words = WORDS.words("comparator_before") + WORDS.words("comparator_next")
-    return any(before.endswith(w) for w in words)
+    return text[c_start : q.start].endswith(LEVEL_VERBS)
 
 
 def _period(text: str, s_start: int, c_start: int, at: int) -> str | None:
@@ -343,7 +349,7 @@ def _period(text: str, s_start: int, c_start: int, at: int) -> str | None:
         return _period_value(hits[-1].group())
     for c_lo, _ in reversed(clauses(text, s_start, c_start)):
         opener = PERIOD.match(text, c_lo + len(_lead_words(text[c_lo:at])))
-        if opener and opener.group() in WORDS.words("period"):
+        if opener and opener.group() in PERIOD_WORDS:
             return _period_value(opener.group())  # 每年滚动推进500个…，竣工100个以上: 每年 governs the sentence
     return None
 
@@ -429,7 +435,7 @@ def _strip_tail(s: str) -> str:
     while True:
         before = s
         s = s.rstrip("、，,　 ")
-        for word in WORDS.words("comparator_before"):
+        for word in COMPARATOR_BEFORE_WORDS:
             if s.endswith(word):
                 s = s[: -len(word)]
                 break

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,10 @@ LEADING_JUNK = re.compile(rf"^[\s{CLOSERS}]+")  # a name never starts with a clo
 FIELD_MARK = re.compile(r"[:：]")  # ... and no colon: words with one are a field (责任单位：, 完成时限：), not a name
 # A line that starts a new item or is blank: a bracket left open before it was cut off by the source.
 NEW_ITEM = re.compile(r"[ \t\u3000]*(?:\n|[（(]?[一二三四五六七八九十\d]+[、.．）)]|第[一二三四五六七八九十百]+[章条])")
+BRACKETED = re.compile(rf"[{OPENERS}]([^{OPENERS}{CLOSERS}]*)[{CLOSERS}]")  # one innermost bracketed clause
+UNCLOSED = re.compile(rf"[{OPENERS}][^{CLOSERS}]*$")  # a bracket the name leaves open to its end
+CLAUSE_MARK = re.compile(r"[,，;；]")
+SPACES = re.compile(r"\s+")
 
 
 @dataclass
@@ -43,6 +47,44 @@ class Written:
 @cache
 def _cues() -> dict[str, Any]:
     return json.loads((DATA / "resp_cues.json").read_text(encoding="utf-8"))
+
+
+# The word lists below are read for every name of every note: each is sorted or turned into a set once, not per call.
+
+
+@cache
+def _lead_trim() -> tuple[str, ...]:
+    """Leading words such as 由, longest first."""
+    return tuple(sorted(_cues()["lead_trim"], key=len, reverse=True))
+
+
+@cache
+def _trim_words() -> tuple[str, ...]:
+    """Trailing list words such as 等, longest first."""
+    return tuple(sorted(_cues()["trim_words"], key=len, reverse=True))
+
+
+@cache
+def _bare_words() -> frozenset[str]:
+    """Words that are never a unit on their own (``agency_rules.json: bare_words``)."""
+    return frozenset(rules()["bare_words"])
+
+
+@cache
+def _role_words() -> dict[str, Role]:
+    """A bracketed role word (牵头) → the role it states."""
+    return {w: r for w, r in _cues()["role_words"] if r}
+
+
+@cache
+def _paren_drop_cues() -> tuple[str, ...]:
+    return tuple(rules()["paren_drop_cues"])
+
+
+@cache
+def _distributable_suffixes() -> tuple[str, ...]:
+    """Shared suffixes a list can distribute, longest first."""
+    return tuple(sorted(rules()["distributable_suffixes"], key=len, reverse=True))
 
 
 def balanced_end(text: str, opener: int, limit: int) -> tuple[int, bool]:
@@ -87,14 +129,14 @@ def _strip(words: str, at: int) -> tuple[str, int]:
     """Words without surrounding spaces, closing brackets before them and leading words such as 由."""
     lead = len(words) - len(LEADING_JUNK.sub("", words, count=1))
     words, at = words[lead:].rstrip(), at + lead
-    for word in sorted(_cues()["lead_trim"], key=len, reverse=True):
+    for word in _lead_trim():
         if words.startswith(word) and len(words) > len(word) + 1:
             words, at = words[len(word) :], at + len(word)
             break
     changed = True
     while changed:
         changed = False
-        for word in sorted(_cues()["trim_words"], key=len, reverse=True):
+        for word in _trim_words():
             if words.endswith(word) and len(words) > len(word):
                 words, changed = words[: -len(word)].rstrip(SPACE), True
                 break
@@ -115,6 +157,7 @@ def _unit_suffix_keys() -> tuple[str, ...]:
     return tuple(name_key(s) for s in rules()["unit_suffixes"])
 
 
+@lru_cache(maxsize=8192)
 def is_whole(name: str) -> bool:
     """A name that ends like a unit (局, 委, 政府, 管委会…) or is a collective (各区县)."""
     key = name_key(name)
@@ -133,7 +176,7 @@ def _split_conjunctions(words: str, at: int) -> list[tuple[str, int]]:
 
     市工业和信息化局 stays whole, and so does a name wrapped inside (``市\n财政局``).
     """
-    bare = set(rules()["bare_words"])
+    bare = _bare_words()
     for m in _joiners().finditer(words):
         left, right = words[: m.start()], words[m.end() :]
         if len(left) >= 2 and right and right not in bare and is_whole(left) and _top_level(words, m.start()):
@@ -155,11 +198,11 @@ def _clean_brackets(name: str) -> tuple[str, Role | None]:
     ``各区县(自治县,以下简称区县)政府`` → ``各区县(自治县)政府``;
     ``各区县(自治县,含两江新区,以下统称区县)`` → ``各区县``; ``市发展改革委(牵头)`` → role lead.
     """
-    role_words = {w: r for w, r in _cues()["role_words"] if r}
-    drop = tuple(rules()["paren_drop_cues"])
+    role_words = _role_words()
+    drop = _paren_drop_cues()
     role: Role | None = None
-    for m in re.finditer(rf"[{OPENERS}]([^{OPENERS}{CLOSERS}]*)[{CLOSERS}]", name):
-        clauses = [c.strip() for c in re.split(r"[,，;；]", m.group(1))]
+    for m in BRACKETED.finditer(name):
+        clauses = [c.strip() for c in CLAUSE_MARK.split(m.group(1))]
         whole_name = next((c.split("统称", 1)[1] for c in clauses if "统称" in c), None)
         if whole_name and not name[m.end() :]:
             return ("各" if name.startswith("各") else "") + whole_name, None
@@ -172,7 +215,7 @@ def _clean_brackets(name: str) -> tuple[str, Role | None]:
             inner = "，".join(kept) if m.group(0)[0] == "（" else ",".join(kept)
             replacement = m.group(0)[0] + inner + m.group(0)[-1] if kept else ""
             return _clean_brackets(name[: m.start()] + replacement + name[m.end() :])[0], role
-    unclosed = re.search(rf"[{OPENERS}][^{CLOSERS}]*$", name)
+    unclosed = UNCLOSED.search(name)
     if unclosed and HAN.search(name[: unclosed.start()]):
         return name[: unclosed.start()], role  # 各区人民政府〈含开发…: a scope bracket the source cut off
     return name, role
@@ -180,7 +223,7 @@ def _clean_brackets(name: str) -> tuple[str, Role | None]:
 
 def _distributed_suffix(name: str) -> str | None:
     """The shared suffix a list can distribute (管委会 of 万盛经开区管委会), when the rest is not a unit itself."""
-    for suffix in sorted(rules()["distributable_suffixes"], key=len, reverse=True):
+    for suffix in _distributable_suffixes():
         if name.endswith(suffix) and len(name) > len(suffix) and not is_whole(name[: -len(suffix)]):
             return suffix
     return None
@@ -192,7 +235,7 @@ def read_units(words: str, offset: int, cut_off: bool = False) -> list[Written]:
     With ``cut_off`` (a note the source breaks off) a last name that does not
     end like a unit is left out: only whole units count.
     """
-    bare = set(rules()["bare_words"])
+    bare = _bare_words()
     units: list[Written] = []
     for item, at in split_top(words, offset, "、，,/"):
         item, at = _strip(item, at)
@@ -200,7 +243,7 @@ def read_units(words: str, offset: int, cut_off: bool = False) -> list[Written]:
             piece, p_at = _strip(piece, p_at)
             if not HAN.search(piece) or piece in bare or FIELD_MARK.search(piece):
                 continue
-            name, role = _clean_brackets(re.sub(r"\s+", "", piece))
+            name, role = _clean_brackets(SPACES.sub("", piece))
             if not HAN.search(name):  # only a bracket: a role (（牵头）) or a dropped clause, no name
                 continue
             units.append(Written(name, (p_at, p_at + len(piece)), role, is_whole(name)))
