@@ -22,12 +22,13 @@ from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter
 from whoosh.fields import BOOLEAN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
+from whoosh.system import pack_uint
 from whoosh.writing import IndexWriter
 from whoosh.writing.posting_pool import PostingPool
 
 from kb.clauses import PATH_SEPARATOR, Clause, clauses_of
 from kb.places import place_key
-from kb.tokenizer import Piece, SourceWords, Words, analyzer, joined_text_words, joined_words, words_of
+from kb.tokenizer import Group, JiebaTokenizer, SourceWords, Words, analyzer, groups_of, joined_groups
 from model import Document, KnowledgeBaseError, Span
 
 SEARCH_FIELDS = ("body", "facts", "heading", "title")
@@ -52,6 +53,9 @@ class _Positions(formats.Positions):
     def decode_positions(self, valuestring: bytes) -> list[int]:
         positions: list[int] = super().decode_positions(valuestring + b"\0")
         return positions
+
+
+_POSITIONS = _Positions()
 
 
 def _positioned(field: TEXT) -> TEXT:
@@ -406,7 +410,7 @@ def analysed_texts(doc: Document, clauses: list[Clause]) -> list[str]:
 
 
 def file_words(text: str, documents: list[Document], clauses: list[list[Clause]] | None = None) -> Words:
-    """The words of every text :func:`add_clauses` hands the analyzer for one file, segmenting its text once.
+    """The words of every text :func:`analyse_clauses` indexes for one file, segmenting its text once.
 
     Clause bodies and fact texts are spans of ``text``: their words are sliced from the
     words of the whole (kb.tokenizer.SourceWords). A section path is its headings joined:
@@ -416,24 +420,24 @@ def file_words(text: str, documents: list[Document], clauses: list[list[Clause]]
     source = SourceWords(text)
     words: Words = {}
 
-    def of(part: str, span: Span | None) -> list[list[Piece]]:
+    def of(part: str, span: Span | None) -> list[Group]:
         if span is not None and text[span[0] : span[1]] == part:
             return source.of_span(*span)
-        return words_of(part)
+        return groups_of(part)
 
     if clauses is None:
         clauses = [clauses_of(doc, text) for doc in documents]
     for doc, doc_clauses in zip(documents, clauses, strict=True):
         if doc.title:
-            words[doc.title] = words_of(doc.title)
+            words[doc.title] = groups_of(doc.title)
         for c in doc_clauses:
             words[c.text] = source.of_span(*c.span)
             if c.section_path and c.section_path not in words:
-                words[c.section_path] = joined_text_words(c.section_path, PATH_SEPARATOR)
+                words[c.section_path] = joined_groups(c.section_path, PATH_SEPARATOR)
             parts = _fact_parts(doc, c)
             if parts:
                 joined = "\n".join(part for part, _ in parts)
-                words[joined] = joined_words([(part, of(part, span)) for part, span in parts], "\n")
+                words[joined] = [group for part, span in parts for group in of(part, span)]  # "\n" is no word
     return words
 
 
@@ -479,21 +483,79 @@ def _analysis_schema() -> Schema:
     return _schema[0]
 
 
-def _field_postings(field: Any, value: Any) -> FieldPostings:
-    postings = list(field.index(value))
+def _field_postings(field: Any, value: Any, words: Words) -> FieldPostings:
+    """The postings and length of one field, as whoosh's ``field.index`` makes them (:func:`_text_postings`)."""
+    if isinstance(value, str) and isinstance(field.analyzer, JiebaTokenizer):
+        groups = words.get(value)
+        postings = _text_postings(field.format, groups if groups is not None else groups_of(value))
+    else:
+        postings = list(field.index(value))
     length = sum(p[1] for p in postings) if field.scorable else 0
     return postings, length
 
 
-def analyse_clauses(doc: Document, clauses: list[Clause]) -> list[AnalysedClause]:
+def _text_postings(form: Any, groups: list[Group]) -> list[Posting]:
+    """What whoosh's ``word_values`` of ``form`` gives for a text whose words are ``groups``, without its tokens.
+
+    whoosh runs every term through a Token object and a generator or two; the terms of a
+    word all sit at its position, and each adds 1.0 to its term's weight (no boosts). The
+    postings come in the order whoosh gives them (first occurrence), with the same bytes.
+    """
+    positions: dict[str, list[int]] = {}
+    for pos, group in enumerate(groups):
+        for term in group:
+            found = positions.get(term)
+            if found is None:
+                positions[term] = [pos]
+            else:
+                found.append(pos)
+    boost, utf8 = form.field_boost, _utf8
+    if type(form) is _Positions:
+        encode = _encoded_positions
+        return [(utf8(t), len(p), len(p) * 1.0 * boost, encode(p)) for t, p in positions.items()]
+    if type(form) is formats.Frequency:
+        return [(utf8(t), len(p), len(p) * 1.0 * boost, pack_uint(len(p))) for t, p in positions.items()]
+    raise TypeError(f"no postings for format {type(form).__name__}")  # a schema change must add its case here
+
+
+_TERM_BYTES: dict[str, bytes] = {}
+TERM_BYTES_MAX = 500_000
+
+
+def _utf8(term: str) -> bytes:
+    """A term's UTF-8 bytes, one object per term: a worker's result then pickles each once (pickle memoises
+    objects, not equal values), and the writer's pool compares them by identity first."""
+    found = _TERM_BYTES.get(term)
+    if found is None:
+        if len(_TERM_BYTES) >= TERM_BYTES_MAX:
+            _TERM_BYTES.clear()
+        found = _TERM_BYTES[term] = term.encode("utf-8")
+    return found
+
+
+_ONE_POSITION: dict[int, bytes] = {}  # most terms occur once in a field: their encoding, by position
+
+
+def _encoded_positions(positions: list[int]) -> bytes:
+    """whoosh's encoding of a term's positions (``Positions.encode``), a single position's looked up."""
+    if len(positions) > 1:
+        return _POSITIONS.encode(positions)
+    pos = positions[0]
+    found = _ONE_POSITION.get(pos)
+    if found is None:
+        found = _ONE_POSITION[pos] = _POSITIONS.encode(positions)
+    return found
+
+
+def analyse_clauses(doc: Document, clauses: list[Clause], words: Words | None = None) -> list[AnalysedClause]:
     """Each clause's fields with the postings whoosh's ``add_document`` would make of them.
 
-    Made where the words are (a worker, inside ``given_words``), so the writer only
-    pools them (:func:`add_analysed`): analysing is half of what adding a clause costs.
-    A value repeated in the document (its title, a section path, the city) is analysed
-    once and its postings shared.
+    Made where the words are (a worker, from ``words``: :func:`file_words`), so the
+    writer only pools them (:func:`add_analysed`). A value repeated in the document (its
+    title, a section path, the city) is analysed once and its postings shared.
     """
     fields = _analysis_schema()
+    words = words if words is not None else {}
     analysed: dict[tuple[str, Any], FieldPostings] = {}
     out: list[AnalysedClause] = []
     for c in clauses:
@@ -504,7 +566,7 @@ def analyse_clauses(doc: Document, clauses: list[Clause]) -> list[AnalysedClause
                 continue
             key = (name, value)
             if key not in analysed:
-                analysed[key] = _field_postings(fields[name], value)
+                analysed[key] = _field_postings(fields[name], value, words)
             postings[name] = analysed[key]
         out.append((values, postings))
     return out

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from kb import index, store
 from kb.clauses import Clause, clauses_of
 from kb.serialize import document_to_json, to_json
-from kb.tokenizer import Words, given_words
+from kb.tokenizer import Words
 from model import Document, SourceText
 
 
@@ -37,8 +37,7 @@ def prepare(source: SourceText, documents: list[Document], words: Words | None =
     clauses = [clauses_of(doc, text) for doc in documents]
     if words is None:
         words = index.file_words(text, documents, clauses)
-    with given_words(words):
-        analysed = [index.analyse_clauses(doc, cs) for doc, cs in zip(documents, clauses, strict=True)]
+    analysed = [index.analyse_clauses(doc, cs, words) for doc, cs in zip(documents, clauses, strict=True)]
     return PreparedFile(
         doc_jsons=[document_to_json(doc) for doc in documents],
         facts=[store.fact_rows(doc) for doc in documents],

@@ -20,8 +20,8 @@ import threading
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from importlib import resources
+from itertools import accumulate, compress
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -175,6 +175,8 @@ _UNSEEN = ("", ())
 def _clear_entries() -> None:
     for table in _entries.values():
         table.clear()
+    _groups.clear()
+    _group_memo.clear()
 
 
 def _entry(seg: Segmenter, word: str, expand: bool) -> _Entry:
@@ -216,27 +218,64 @@ _memo: dict[tuple[int, str, bool], list[list[Piece]]] = {}
 MEMO_MAX_CHARS, MEMO_SIZE = 120, 20000
 
 
-Words = dict[str, list[list[Piece]]]
-_given: Words = {}  # index-mode words of the file being added, segmented by the worker that read it
-
-
-def index_words(values: Iterable[str]) -> Words:
-    """The index-mode words of each distinct value; run where the file was read, so each text is segmented once."""
-    seg = segmenter()
-    return {value: _words(seg, value, True) for value in set(values) if value}
-
-
 def _in_block(ch: str) -> bool:
     """True for a character jieba segments together with its neighbours of the same kind (Han, letters, digits)."""
     return jieba.re_han_default.match(ch) is not None
 
 
-def _shifted(groups: list[list[Piece]], shift: int) -> list[list[Piece]]:
-    return [[(w, s + shift, e + shift) for w, s, e in group] for group in groups] if shift else groups
+# Indexing needs of each word only the terms it adds at its position: the index keeps
+# positions, not character offsets. So a file's words are kept as one Group per word,
+# a tuple shared by every occurrence of that word: segmenting builds no per-word objects.
+Group = tuple[str, ...]  # a word's index terms: its lowercase form, then the dictionary words inside it
+Words = dict[str, list[Group]]  # the groups of each text a file's clauses hand the index
+_groups: dict[str, Group] = {}  # each word jieba gave, as its Group (empty: not a word)
+_group_memo: dict[str, list[Group]] = {}
+
+
+def _group(seg: Segmenter, word: str) -> Group:
+    if len(_groups) >= ENTRIES_MAX:
+        _groups.clear()
+    group = (word.lower(), *(p.lower() for p, _ in inner_words(seg, word))) if _is_word(word) else ()
+    _groups[word] = group
+    return group
+
+
+def _segment_groups(seg: Segmenter, value: str) -> tuple[list[Group], list[int]]:
+    """The index terms of each word of ``value`` (as :func:`words_of` gives them, without offsets) and where each
+    word starts.
+
+    A text has a word every two characters or so: past jieba's own loop, everything here
+    runs in C (map, accumulate, compress) but looking up a word seen for the first time.
+    """
+    words = list(seg.cut(value, HMM=True))
+    groups: list[Group | None] = list(map(_groups.get, words))
+    if None in groups:
+        for n, group in enumerate(groups):
+            if group is None:
+                groups[n] = _groups.get(words[n]) or _group(seg, words[n])
+    starts = list(accumulate(map(len, words), initial=0))
+    return list(compress(groups, groups)), list(compress(starts, groups))  # type: ignore[arg-type]
+
+
+def groups_of(value: str) -> list[Group]:
+    """The index terms of each word of one text (remembered when short: titles and headings repeat)."""
+    if len(value) > MEMO_MAX_CHARS:
+        return _segment_groups(segmenter(), value)[0]
+    found = _group_memo.get(value)
+    if found is None:
+        if len(_group_memo) >= MEMO_SIZE:
+            _group_memo.clear()
+        found = _group_memo[value] = _segment_groups(segmenter(), value)[0]
+    return found
+
+
+def index_words(values: Iterable[str]) -> Words:
+    """The groups of each distinct value, each segmented alone."""
+    return {value: groups_of(value) for value in set(values) if value}
 
 
 class SourceWords:
-    """The index-mode words of one whole text, segmented once, and of any part of it by slicing.
+    """The index terms of one whole text, segmented once, and of any part of it by slicing.
 
     jieba cuts a text into blocks at every character outside its Han/alphanumeric class
     and segments each block alone. So the words of a part are: the words of the whole
@@ -247,15 +286,14 @@ class SourceWords:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.words = _segment(segmenter(), text, True)
-        self._starts = [group[0][1] for group in self.words]
+        self.groups, self._starts = _segment_groups(segmenter(), text)
 
     def at_boundary(self, offset: int) -> bool:
         text = self.text
         return offset <= 0 or offset >= len(text) or not (_in_block(text[offset - 1]) and _in_block(text[offset]))
 
-    def of_span(self, start: int, end: int) -> list[list[Piece]]:
-        """The words of ``text[start:end]``, offsets relative to ``start`` (same as segmenting that part alone)."""
+    def of_span(self, start: int, end: int) -> list[Group]:
+        """The groups of ``text[start:end]`` (the same as segmenting that part alone)."""
         text = self.text
         inner_start, inner_end = start, end
         while inner_start < end and not self.at_boundary(inner_start):
@@ -263,52 +301,29 @@ class SourceWords:
         while inner_end > inner_start and not self.at_boundary(inner_end):
             inner_end -= 1
         if inner_start >= inner_end:  # no whole block inside: a short part, segmented alone
-            return words_of(text[start:end])
+            return groups_of(text[start:end])
         first, last = bisect_left(self._starts, inner_start), bisect_left(self._starts, inner_end)
-        out = list(words_of(text[start:inner_start])) if inner_start > start else []  # a copy: kept lists are shared
-        out += _shifted(self.words[first:last], -start)
-        if inner_end < end:
-            out += _shifted(words_of(text[inner_end:end]), inner_end - start)
-        return out
+        head = groups_of(text[start:inner_start]) if inner_start > start else []
+        tail = groups_of(text[inner_end:end]) if inner_end < end else []
+        return head + self.groups[first:last] + tail
+
+
+def joined_groups(value: str, separator: str) -> list[Group]:
+    """The groups of ``value`` from those of each of its parts between ``separator`` (each part once, remembered).
+
+    Exact when ``separator`` holds no word character: jieba then never segments across
+    it, and a separator adds no word (so no position) of its own.
+    """
+    return [group for part in value.split(separator) for group in groups_of(part)]
 
 
 def words_of(value: str) -> list[list[Piece]]:
-    """The index-mode words of one text (remembered when short)."""
+    """The index-mode words of one text with their offsets, as the analyzer gives them (remembered when short)."""
     return _words(segmenter(), value, True)
-
-
-def joined_words(parts: list[tuple[str, list[list[Piece]]]], separator: str) -> list[list[Piece]]:
-    """The words of ``separator.join(texts)`` from each text's words (the separator must be no word: "\\n", " › ")."""
-    out: list[list[Piece]] = []
-    shift = 0
-    for text, groups in parts:
-        out += _shifted(groups, shift)
-        shift += len(text) + len(separator)
-    return out
-
-
-def joined_text_words(value: str, separator: str) -> list[list[Piece]]:
-    """The words of ``value`` from the words of each of its parts between ``separator`` (each part once, remembered).
-
-    Exact when ``separator`` holds no word character: jieba then never segments across it.
-    """
-    return joined_words([(part, words_of(part)) for part in value.split(separator)], separator)
-
-
-@contextmanager
-def given_words(words: Words | None) -> Iterator[None]:
-    """While indexing one file, take its words from ``words`` instead of segmenting them again."""
-    _given.update(words or {})
-    try:
-        yield
-    finally:
-        _given.clear()
 
 
 def _words(seg: Segmenter, value: str, expand: bool) -> list[list[Piece]]:
     """_segment, remembered for short strings: titles and section paths repeat on every clause."""
-    if expand and value in _given:
-        return _given[value]
     if len(value) > MEMO_MAX_CHARS:
         return _segment(seg, value, expand)
     key = (id(seg), value, expand)

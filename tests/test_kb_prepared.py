@@ -31,7 +31,6 @@ from kb.clauses import clauses_of
 from kb.ingest import ExtractionCache, FileItem
 from kb.prepared import cache_json, prepare
 from kb.serialize import document_to_json, to_json
-from kb.tokenizer import given_words
 from model import Document, SourceText
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,9 +83,8 @@ def test_analysed_clauses_make_the_same_index_as_add_document(
     w2 = index.writer(by_analysis, limit_mb)
     for source, documents in files:
         prepared = prepare(source, documents)
-        with given_words(index.file_words(source.text, documents)):
-            for doc in documents:
-                index.add_clauses(w1, doc, clauses_of(doc, source.text))
+        for doc in documents:  # whoosh segments each value alone
+            index.add_clauses(w1, doc, clauses_of(doc, source.text))
         for analysed in prepared.analysed:
             index.add_analysed(w2, analysed)
     w1.commit()
@@ -210,9 +208,8 @@ def _by_whoosh(files: list[tuple[SourceText, list[Document]]], path: Path) -> An
     ix = index.create(path)
     w = ix.writer(limitmb=index.LIMIT_MB, codec=index.IndexCodec())
     for source, documents in files:
-        with given_words(index.file_words(source.text, documents)):
-            for doc in documents:
-                index.add_clauses(w, doc, clauses_of(doc, source.text))
+        for doc in documents:
+            index.add_clauses(w, doc, clauses_of(doc, source.text))
     w.commit()
     return ix
 
@@ -227,9 +224,8 @@ def test_the_term_pool_writes_the_same_segment_as_whoosh(
     w = index.writer(ix, limit_mb)
     for n, (source, documents) in enumerate(files):
         if whoosh_every and n % whoosh_every == 0:  # pooled by whoosh itself, as postings of a merged segment are
-            with given_words(index.file_words(source.text, documents)):
-                for doc in documents:
-                    index.add_clauses(w, doc, clauses_of(doc, source.text))
+            for doc in documents:
+                index.add_clauses(w, doc, clauses_of(doc, source.text))
         else:
             for analysed in prepare(source, documents).analysed:
                 index.add_analysed(w, analysed)
@@ -249,8 +245,8 @@ def test_a_repeated_value_is_analysed_once_into_the_same_postings(
     source, documents = next((s, d) for s, d in files if any(len(clauses_of(doc, s.text)) > 5 for doc in d))
     doc = next(doc for doc in documents if len(clauses_of(doc, source.text)) > 5)
     clauses = clauses_of(doc, source.text)
-    with given_words(index.file_words(source.text, documents)):
-        together = index.analyse_clauses(doc, clauses)
-        alone = [index.analyse_clauses(doc, [c])[0] for c in clauses]
+    words = index.file_words(source.text, documents)
+    together = index.analyse_clauses(doc, clauses, words)
+    alone = [index.analyse_clauses(doc, [c], words)[0] for c in clauses]
     assert together == alone
     assert together[0][1]["title"] is together[-1][1]["title"]  # shared, not analysed again

@@ -1,4 +1,5 @@
-"""The index words of a file, segmented once and sliced by span, equal segmenting each text alone."""
+"""The index words of a file, segmented once and sliced by span, equal segmenting each text alone; and they are the
+terms of the words the analyzer gives."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from extract import extract_source, read_source
 from kb.clauses import PATH_SEPARATOR, clauses_of
 from kb.index import analysed_texts, file_words
-from kb.tokenizer import SourceWords, index_words, joined_text_words, use_full_dictionary, words_of
+from kb.tokenizer import SourceWords, groups_of, index_words, joined_groups, use_full_dictionary, words_of
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 TEXT = (
@@ -42,7 +43,7 @@ def _offset(fragment: str, extra: int = 0) -> int:
     ],
 )
 def test_a_span_has_the_words_of_its_text_alone(start: int, end: int, why: str) -> None:
-    assert SourceWords(TEXT).of_span(start, end) == words_of(TEXT[start:end]), why
+    assert SourceWords(TEXT).of_span(start, end) == groups_of(TEXT[start:end]), why
 
 
 def test_random_spans_of_a_seed_have_the_words_of_their_text_alone() -> None:
@@ -52,7 +53,7 @@ def test_random_spans_of_a_seed_have_the_words_of_their_text_alone() -> None:
     for _ in range(300):
         start = rng.randrange(len(text))
         end = min(len(text), start + rng.randrange(1, 160))
-        assert source.of_span(start, end) == words_of(text[start:end]), (start, end)
+        assert source.of_span(start, end) == groups_of(text[start:end]), (start, end)
 
 
 @pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt"))[:3], ids=lambda p: p.name[:3])
@@ -73,9 +74,17 @@ def test_file_words_equal_segmenting_every_indexed_text_alone(path: Path) -> Non
     ],
 )
 def test_a_section_path_has_the_words_of_its_headings(path: str) -> None:
-    assert joined_text_words(path, PATH_SEPARATOR) == words_of(path)
+    assert joined_groups(path, PATH_SEPARATOR) == groups_of(path)
 
 
 @pytest.mark.parametrize(("text", "word"), [("ABC平台", "abc"), ("5G基站", "5g")])
 def test_words_are_lowercase(text: str, word: str) -> None:
     assert word in [piece[0] for group in words_of(text) for piece in group]
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt"))[:2], ids=lambda p: p.name[:3])
+def test_a_text_s_groups_are_the_terms_the_analyzer_gives_at_each_position(path: Path) -> None:
+    text = read_source(str(path)).text
+    groups = groups_of(text)
+    assert len(groups) > 1000 and any(len(group) > 1 for group in groups)  # words with dictionary words inside
+    assert groups == [tuple(term for term, _start, _end in pieces) for pieces in words_of(text)]
