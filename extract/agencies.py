@@ -188,6 +188,7 @@ def _qualify(written: str, place: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def level_of(written: str) -> str | None:
     """The level word a written name opens with (``省`` of 省发展改革委), or None for a bare name (交通运输厅)."""
     key = name_key(written)
@@ -206,6 +207,7 @@ def _carried(key: str, level: str | None) -> str | None:
     return level + key
 
 
+@lru_cache(maxsize=8192)
 def canonical_agency(written: str, jurisdiction: str | None, level: str | None = None) -> tuple[str, str | None]:
     """The canonical full name of a written unit and the place it belongs to.
 
@@ -215,6 +217,8 @@ def canonical_agency(written: str, jurisdiction: str | None, level: str | None =
     anything else keeps its written name. ``level`` is the level word of the
     unit listed before this one (``省`` of 省发展改革委): a bare department
     name after it (交通运输厅) is read at that level.
+
+    Cached (a pure function of its arguments and the data): a document names the same units task after task.
     """
     place = place_name(jurisdiction)
     key = name_key(written)

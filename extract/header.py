@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from extract.cues import load_table, words_of
 from extract.lines import Line
@@ -110,10 +111,41 @@ class DocType:
 def doc_type_of(title: str) -> DocType | None:
     """The 文种 a title ends with (``…的通知`` → 通知), ignoring a bracketed period after it."""
     core = TITLE_TAIL.sub("", SERIES_PART.sub("", title.strip())).strip()
-    for row in sorted(load_table("doc_types.tsv"), key=lambda r: len(r["word"]), reverse=True):
+    if not core.endswith(_doc_type_words()):
+        return None
+    for row in _doc_types():
         if core.endswith(row["word"]):
             return DocType(row["word"], row["kind"], row["type"])
     return None
+
+
+# The cue tables below are read for every line of a source (title candidates, signature lines): each is sorted,
+# folded or compiled once, not on every call.
+
+
+@cache
+def _doc_types() -> tuple[dict[str, str], ...]:
+    """The rows of doc_types.tsv, longest 文种 first (so 实施方案 wins over 方案)."""
+    return tuple(sorted(load_table("doc_types.tsv"), key=lambda r: len(r["word"]), reverse=True))
+
+
+@cache
+def _doc_type_words() -> tuple[str, ...]:
+    """Every 文种 word, for one C-level ``endswith`` that most lines fail."""
+    return tuple(row["word"] for row in _doc_types())
+
+
+@cache
+def _folded_words(kind: str) -> tuple[str, ...]:
+    """The words of one kind of structure_cues.tsv, NFKC-folded."""
+    return tuple(unicodedata.normalize("NFKC", w) for w in words_of("structure_cues.tsv", "kind", kind))
+
+
+@cache
+def _signer_line() -> re.Pattern[str]:
+    """A leader's title (structure_cues.tsv, kind signer), perhaps a few words before it and a name after it."""
+    words = words_of("structure_cues.tsv", "kind", "signer")
+    return re.compile(rf"\S{{0,6}}(?:{'|'.join(map(re.escape, words))})(?:\s+\S{{2,4}})?")
 
 
 def split_title_line(line: str) -> tuple[str | None, str]:
@@ -140,36 +172,25 @@ def forwards(title: str) -> bool:
     return bool(re.search(r"印发|转发", re.sub(r"《[^《》]*》", "", title)))
 
 
-def _starts_with_any(line: str, words: tuple[str, ...]) -> bool:
-    folded = unicodedata.normalize("NFKC", line).lstrip("(（[【")
-    return any(folded.startswith(unicodedata.normalize("NFKC", w)) for w in words)
-
-
 def is_publish_note(line: str) -> bool:
     """(此件公开发布) and its kind, which close a signature block, also after a web page's words on its line
     (``今日 (此件公开发布)``): such a line is never part of a title."""
-    words = words_of("structure_cues.tsv", "kind", "publish")
+    words = _folded_words("publish")
     folded = unicodedata.normalize("NFKC", line)
-    return _starts_with_any(line, words) or any(f"({unicodedata.normalize('NFKC', w)}" in folded for w in words)
+    return folded.lstrip("(（[【").startswith(words) or any(f"({w}" in folded for w in words)
 
 
 def is_org_name(line: str) -> bool:
     """A short line naming an issuing body (重庆市人民政府办公厅), as signature blocks are written."""
     if len(line) > 40 or SENTENCE_MARKS.search(line) or NUMBERED.match(line):
         return False
-    names = [part for part in re.split(r"\s+", line) if part]
     suffixes = words_of("structure_cues.tsv", "kind", "org")
-    return all(any(name.endswith(s) for s in suffixes) for name in names)
+    return all(name.endswith(suffixes) for name in line.split())
 
 
 def is_signer(line: str) -> bool:
     """A leader's signature line of a 令: 省长, 自治区主席 乌力吉, 市长 某某 (a leader's title, perhaps a name)."""
-    words = words_of("structure_cues.tsv", "kind", "signer")
-    return (
-        len(line) <= 16
-        and not SENTENCE_MARKS.search(line)
-        and bool(re.fullmatch(rf"\S{{0,6}}(?:{'|'.join(map(re.escape, words))})(?:\s+\S{{2,4}})?", line.strip()))
-    )
+    return len(line) <= 16 and not SENTENCE_MARKS.search(line) and bool(_signer_line().fullmatch(line.strip()))
 
 
 def is_title_line(line: str) -> bool:

@@ -56,7 +56,7 @@ def cues() -> dict[str, Any]:
     )
     raw["tail_word_tuple"] = tuple(w for w, _ in raw["tail_words"])  # one C-level endswith before the loop
     # the words a note's last clause must hold to state a role: a bracket holding none is no note
-    raw["role_stating"] = ("负责", *(w for w, r in raw["role_words"] if r))
+    raw["role_stating"] = re.compile("|".join(map(re.escape, ["负责", *(w for w, r in raw["role_words"] if r)])))
     return raw
 
 
@@ -232,7 +232,7 @@ def _looks_like_note(text: str, start: int, end: int) -> bool:
     Notes: ``（海关总署、商务部负责）``, ``（市发展改革委牵头，市财政局配合）``;
     not notes: ``（含软件服务业，下同）``, ``（市经信局负责解释）``.
     """
-    if not any(word in text[start:end] for word in cues()["role_stating"]):
+    if not cues()["role_stating"].search(text, start, end):
         return False  # no word that states a role (most brackets): the reading below could only say no
     groups = [
         g.strip() for clause, at in split_top(text[start:end], start, "。；;") for g, _ in split_top(clause, at, "，,")

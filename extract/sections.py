@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from extract.cues import words_of
 from extract.furniture import is_attachment_note
@@ -53,7 +54,9 @@ class _Heading:
     level: int = 0
 
 
+@lru_cache(maxsize=1024)
 def _ordinal(written: str) -> int:
+    """The value of a heading number (三 → 3); cached, since cn2an is slow and the same few numbers recur."""
     if written.isdigit():
         return int(written)
     import cn2an
@@ -76,14 +79,19 @@ def _fold(text: str) -> str:
 
 def is_note_line(line: str) -> bool:
     """A responsibility note standing on its own line: (责任单位:…), 〔牵头单位：…〕."""
-    folded = _fold(line).lstrip("([〔【")
-    return any(folded.startswith(word) for word in words_of("structure_cues.tsv", "kind", "note"))
+    return _fold(line).lstrip("([〔【").startswith(words_of("structure_cues.tsv", "kind", "note"))
 
 
 def is_table_cue(line: str) -> bool:
     """The caption of a boxed table: 专栏1, 表2, 附表1."""
     folded = _fold(line)
-    return any(re.match(rf"{re.escape(w)}\s*\d", folded) for w in words_of("structure_cues.tsv", "kind", "table"))
+    return any(pattern.match(folded) for pattern in _table_cues())
+
+
+@cache
+def _table_cues() -> tuple[re.Pattern[str], ...]:
+    """A pattern per table caption word (专栏, 表…) with a number after it, compiled once: every line is tested."""
+    return tuple(re.compile(rf"{re.escape(w)}\s*\d") for w in words_of("structure_cues.tsv", "kind", "table"))
 
 
 def _is_cell(line: Line | None) -> bool:
