@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from extract.cues import alternation, kind_words
 from model import Citation, Document
@@ -22,6 +23,10 @@ DOC_NUMBER = re.compile(
     r"(?P<org>[\u4e00-\u9fff]{1,12}?)[〔\[［(（](?:19|20)\d{2}[〕\]］)）]第?\d{1,5}号"
     r"|(?P<decree>[\u4e00-\u9fff]{1,16}?令)第\d{1,5}号"
 )
+# The end of every DOC_NUMBER match, from its bracketed year or its 令: a match starts at most NUMBER_REACH
+# characters before its core and ends where the core ends, so only the text around the cores needs scanning.
+NUMBER_CORE = re.compile(r"[〔\[［(（](?:19|20)\d{2}[〕\]］)）]第?\d{1,5}号|令第\d{1,5}号")
+NUMBER_REACH = 16  # the longest name before the core: 16 characters of a decree's name ending in 令
 LEAD = re.compile(rf"^.*(?:{_LEAD})")
 OPEN_BRACKET = re.compile(r"\s*[(（]\s*")
 ALIAS = re.compile(rf"[,，、;；]?\s*(?:{_ALIAS})\s*[《“\"](?P<alias>[^《》“”\"\n]{{1,30}})[》”\"]")
@@ -39,6 +44,23 @@ def _doc_number_at(text: str, start: int, end: int) -> tuple[int, int] | None:
     if not m:
         return None
     return _trimmed(text, m)
+
+
+def _doc_numbers(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``DOC_NUMBER.finditer(text, start, end)``, scanning only windows around the cores.
+
+    The lazy issuer name of DOC_NUMBER is tried at every Chinese character; most of a document holds no 文号,
+    and the windows (merged where they overlap) hold every match, each whole.
+    """
+    windows: list[list[int]] = []
+    for core in NUMBER_CORE.finditer(text, start, end):
+        lo = max(start, core.start() - NUMBER_REACH)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = core.end()
+        else:
+            windows.append([lo, core.end()])
+    for lo, hi in windows:
+        yield from DOC_NUMBER.finditer(text, lo, hi)
 
 
 def _trimmed(text: str, m: re.Match[str]) -> tuple[int, int]:
@@ -88,7 +110,7 @@ def find_citations(text: str, doc: Document) -> list[Citation]:
             continue
         out.append(Citation(title=title, doc_number=number, span=(m.start(), span_end)))
 
-    for m in DOC_NUMBER.finditer(text, start, end):
+    for m in _doc_numbers(text, start, end):
         a, b = _trimmed(text, m)
         if any(x <= a < y for x, y in covered) or any(x <= a < y for x, y in alias_spans):
             continue

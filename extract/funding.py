@@ -108,6 +108,15 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [c for c in (split.strip_spaces(text, p) for p in split.clauses(text, start, end, keep_stop=False)) if c]
 
 
+def _holds_quantity(text: str, clause: tuple[int, int]) -> bool:
+    """The clause writes an amount or a rate: only then can it hold a grant, so only then are its links to the
+    clauses around it (a colon lead-in, a 按… basis, an earlier instrument) worth reading."""
+    if not NUMERAL.search(text, clause[0], clause[1]):
+        return False
+    words = text[clause[0] : clause[1]]
+    return MONEY.search(words) is not None or PERCENT.search(words) is not None
+
+
 def _in_condition_zone(clause: str, pos: int) -> bool:
     """True when ``pos`` lies in 对…的X before the grant verb of its clause (对首次突破1亿元的企业给予…)."""
     opener = None
@@ -131,8 +140,6 @@ def _quantities(
     ``led``: the clause follows a colon after a clause naming the instrument (奖励标准为：国家级30万元、…).
     """
     a, b = clause
-    if not NUMERAL.search(text, a, b):
-        return []
     words = text[a:b]
     if EXCLUDE.search(words):
         return []
@@ -369,14 +376,15 @@ def find_funding(text: str, doc: Document) -> list[Funding]:
         allocated = False
         clauses = _clauses(text, s_start, s_end)
         for i, clause in enumerate(clauses):
-            after_rate = any(q.kind == "rate" for q in quantities)
-            next_group = (quantities[-1].group + 1) if quantities else 0
-            led = previous is not None and _leads_in(text, previous, clause[0])
-            led = led or (allocated and ALLOCATION_PART.match(text, clause[0]) is not None)
-            led = led or _feeds_next(text, clause, clauses[i + 1] if i + 1 < len(clauses) else None)
-            # 给予一定财政贴息，最高300万元: the cap in the next clause bounds a grant its clause left unquantified
-            named = previous is not None and INSTRUMENT.search(text, previous[0], previous[1]) is not None
-            quantities.extend(_quantities(text, clause, next_group, after_rate, led, bool(quantities) or named))
+            if _holds_quantity(text, clause):
+                after_rate = any(q.kind == "rate" for q in quantities)
+                next_group = (quantities[-1].group + 1) if quantities else 0
+                led = previous is not None and _leads_in(text, previous, clause[0])
+                led = led or (allocated and ALLOCATION_PART.match(text, clause[0]) is not None)
+                led = led or _feeds_next(text, clause, clauses[i + 1] if i + 1 < len(clauses) else None)
+                # 给予一定财政贴息，最高300万元: the cap in the next clause bounds a grant its clause left unquantified
+                named = previous is not None and INSTRUMENT.search(text, previous[0], previous[1]) is not None
+                quantities.extend(_quantities(text, clause, next_group, after_rate, led, bool(quantities) or named))
             allocated = allocated or ALLOCATION.search(text, clause[0], clause[1]) is not None
             previous = clause
         if not quantities:

@@ -89,6 +89,8 @@ def parse_date(written: str) -> str | None:
 
 def is_date_line(line: str) -> bool:
     """A line that holds a date and little else, as the 成文日期 of a signature block does."""
+    if "月" not in line:
+        return False  # every DATE writes 月: most lines are ruled out without scanning them with DATE
     m = DATE.search(line)
     return m is not None and len(line) - len(m[0]) <= 4
 
@@ -142,6 +144,12 @@ def _folded_words(kind: str) -> tuple[str, ...]:
 
 
 @cache
+def _bracketed_words(kind: str) -> tuple[str, ...]:
+    """The folded words of one kind with an opening bracket before each: ``(此件公开发布``."""
+    return tuple(f"({w}" for w in _folded_words(kind))
+
+
+@cache
 def _signer_line() -> re.Pattern[str]:
     """A leader's title (structure_cues.tsv, kind signer), perhaps a few words before it and a name after it."""
     words = words_of("structure_cues.tsv", "kind", "signer")
@@ -177,7 +185,7 @@ def is_publish_note(line: str) -> bool:
     (``今日 (此件公开发布)``): such a line is never part of a title."""
     words = _folded_words("publish")
     folded = unicodedata.normalize("NFKC", line)
-    return folded.lstrip("(（[【").startswith(words) or any(f"({w}" in folded for w in words)
+    return folded.lstrip("(（[【").startswith(words) or any(w in folded for w in _bracketed_words("publish"))
 
 
 def is_org_name(line: str) -> bool:
@@ -306,7 +314,8 @@ def effective_dates(text: str, issued: str | None) -> tuple[str | None, str | No
     elif EFFECTIVE_ON_ISSUE.search(text):
         start = issued
     until = None
-    m = EFFECTIVE_UNTIL.search(text)
+    # EFFECTIVE_UNTIL tries a DATE at every character; a text with none of its words is not scanned
+    m = EFFECTIVE_UNTIL.search(text) if any(w in text for w in ("有效期", "废止", "失效")) else None
     if m:
         until = parse_date(m["date"] or m["date2"])
     elif start:

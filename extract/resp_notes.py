@@ -25,6 +25,7 @@ NOTE_MAX = 600  # a note longer than this is running text, not a note
 # Words that end like no unit and hold a number or run long are a sentence (2025年底前完成), not a name.
 NOT_A_NAME = re.compile(r"\d|^.{13,}$")
 SENTENCE_END = re.compile(r"[。\n]")
+OPEN_BRACKET = re.compile(rf"[{OPENERS}]")
 OTHER_FIELD = re.compile(r"\s*[^\s:：，,、；;（(）)]{2,8}[:：]")
 OTHER_FIELD_INSIDE = re.compile(r"[ \t\u3000]+[^\s:：，,、；;（(）)]{2,8}[:：]")
 
@@ -296,13 +297,20 @@ def find_notes(text: str, start: int, end: int) -> list[Note]:
             continue
         stop = SENTENCE_END.search(text, at, end)
         notes[at] = Note(at, (at, _unopened_closer(text, at, stop.start() if stop else end)), True)
-    for m in re.finditer(rf"[{OPENERS}]", text[start:end]):
-        at = start + m.start()
-        if at in notes or any(n.start <= at < n.body[1] for n in notes.values()):
+    # A bracket inside a note already found is part of it. The brackets come in reading order, so one sweep over
+    # the notes by start keeps ``reach``, the furthest end of a note begun at or before the bracket.
+    spans = sorted((n.start, n.body[1]) for n in notes.values())
+    k, reach = 0, start
+    for m in OPEN_BRACKET.finditer(text, start, end):
+        at = m.start()
+        while k < len(spans) and spans[k][0] <= at:
+            reach, k = max(reach, spans[k][1]), k + 1
+        if at in notes or at < reach:
             continue
         close, closed = balanced_end(text, at, min(end, at + NOTE_MAX))
         if closed and _looks_like_note(text, at + 1, close):
             notes[at] = Note(at, (at + 1, close), True)
+            reach = max(reach, close)
     for note in notes.values():
         read_note(text, note)
     return [notes[k] for k in sorted(notes)]

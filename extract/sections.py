@@ -235,10 +235,11 @@ def find_sections(text: str, doc: Document) -> list[Section]:
     body_end = _body_end(text, doc, lines)
     headings = [h for h in headings if h.start < body_end]
     note_starts = [line.start for line in lines if is_note_line(line.text)]
+    stops = _stops(headings, body_end)
     sections: list[Section] = []
     stack: list[Section] = []
     for k, h in enumerate(headings):
-        stop = next((later.start for later in headings[k + 1 :] if later.level <= h.level), body_end)
+        stop = stops[k]
         if h.kind == "bold":
             stop = min([stop, *(s for s in note_starts if h.start < s < stop)])
         if h.kind == "row":
@@ -256,6 +257,20 @@ def find_sections(text: str, doc: Document) -> list[Section]:
         sections.append(section)
         stack.append(section)
     return sections
+
+
+def _stops(headings: list[_Heading], body_end: int) -> list[int]:
+    """Where each heading's section stops: the start of the next heading at its level or above, else ``body_end``.
+
+    One pass with a stack of the headings still open (not a scan of the rest of the list for each heading).
+    """
+    stops = [body_end] * len(headings)
+    open_ones: list[int] = []
+    for k, h in enumerate(headings):
+        while open_ones and headings[open_ones[-1]].level >= h.level:
+            stops[open_ones.pop()] = h.start
+        open_ones.append(k)
+    return stops
 
 
 def _trim_end(text: str, start: int, stop: int) -> int:

@@ -32,6 +32,7 @@ BRACKETED = re.compile(rf"[{OPENERS}]([^{OPENERS}{CLOSERS}]*)[{CLOSERS}]")  # on
 UNCLOSED = re.compile(rf"[{OPENERS}][^{CLOSERS}]*$")  # a bracket the name leaves open to its end
 CLAUSE_MARK = re.compile(r"[,，;；]")
 SPACES = re.compile(r"\s+")
+BRACKET_OR_BREAK = re.compile(rf"[{OPENERS}{CLOSERS}\n]")  # the characters balanced_end acts on
 
 
 @dataclass
@@ -94,8 +95,8 @@ def balanced_end(text: str, opener: int, limit: int) -> tuple[int, bool]:
     there, unless that line starts a new numbered item.
     """
     depth, line_end = 0, None
-    for i in range(opener, min(limit, len(text))):
-        ch = text[i]
+    for mark in BRACKET_OR_BREAK.finditer(text, opener, min(limit, len(text))):
+        i, ch = mark.start(), mark.group()
         if ch in OPENERS:
             depth += 1
         elif ch in CLOSERS:
@@ -113,7 +114,8 @@ def split_top(words: str, offset: int, separators: str) -> list[tuple[str, int]]
     """Split at separators outside brackets; each part with its absolute offset."""
     parts: list[tuple[str, int]] = []
     depth, begin = 0, 0
-    for i, ch in enumerate(words):
+    for mark in _marks(separators).finditer(words):
+        i, ch = mark.start(), mark.group()
         if ch in OPENERS:
             depth += 1
         elif ch in CLOSERS:
@@ -125,25 +127,37 @@ def split_top(words: str, offset: int, separators: str) -> list[tuple[str, int]]
     return parts
 
 
+@cache
+def _marks(separators: str) -> re.Pattern[str]:
+    """Any bracket or separator: split_top steps from one to the next, not through every character."""
+    return re.compile("[" + re.escape(OPENERS + CLOSERS + separators) + "]")
+
+
 def _strip(words: str, at: int) -> tuple[str, int]:
     """Words without surrounding spaces, closing brackets before them and leading words such as 由."""
     lead = len(words) - len(LEADING_JUNK.sub("", words, count=1))
     words, at = words[lead:].rstrip(), at + lead
-    for word in _lead_trim():
-        if words.startswith(word) and len(words) > len(word) + 1:
-            words, at = words[len(word) :], at + len(word)
-            break
+    lead_word = next((w for w in _lead_trim() if words.startswith(w) and len(words) > len(w) + 1), None)
+    if lead_word is not None:
+        words, at = words[len(lead_word) :], at + len(lead_word)
     changed = True
     while changed:
         changed = False
-        for word in _trim_words():
-            if words.endswith(word) and len(words) > len(word):
-                words, changed = words[: -len(word)].rstrip(SPACE), True
-                break
+        trim_word = _trim_word(words)
+        if trim_word is not None:
+            words, changed = words[: -len(trim_word)].rstrip(SPACE), True
         tail = _trim_tail().search(words)
         if tail and tail.start() > 0:
             words, changed = words[: tail.start()].rstrip(SPACE), True
     return words, at
+
+
+def _trim_word(words: str) -> str | None:
+    """The longest list word (等…) ``words`` ends with and holds more than; one C-level test first, as most end in
+    none."""
+    if not words.endswith(_trim_words()):
+        return None
+    return next((w for w in _trim_words() if words.endswith(w) and len(words) > len(w)), None)
 
 
 @cache
