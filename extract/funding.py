@@ -65,6 +65,9 @@ LEVEL_WORDS = re.compile(rf"^(?:{alternation(CUES['level_word'])})+|(?:{alternat
 # Any character a number (and so a MONEY or PERCENT match, 百分之 included) can start with: a sentence or clause
 # without one holds no quantity, so none of the per-clause tests need to run on it.
 NUMERAL = re.compile(rf"[\d{CN_DIGITS}]")
+# ... and a character every MONEY or PERCENT match writes (元, 万/亿, %, 百 of 百分之 and 个百分点):
+# a 一 alone is no amount.
+AMOUNT_MARK = re.compile(r"[元万亿%％百]")
 GIVEN_TO = re.compile(rf"给予([\u4e00-\u9fff]{{2,12}}?)(?:{alternation(CUES['level_word'])})*$")
 
 
@@ -111,7 +114,7 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _holds_quantity(text: str, clause: tuple[int, int]) -> bool:
     """The clause writes an amount or a rate: only then can it hold a grant, so only then are its links to the
     clauses around it (a colon lead-in, a 按… basis, an earlier instrument) worth reading."""
-    if not NUMERAL.search(text, clause[0], clause[1]):
+    if not NUMERAL.search(text, clause[0], clause[1]) or not AMOUNT_MARK.search(text, clause[0], clause[1]):
         return False
     words = text[clause[0] : clause[1]]
     return MONEY.search(words) is not None or PERCENT.search(words) is not None
@@ -369,7 +372,7 @@ def find_funding(text: str, doc: Document) -> list[Funding]:
     items: list[Funding] = []
     doc_start, doc_end = doc.span
     for s_start, s_end in split.sentences(text, doc_start, doc_end, keep_stop=False):
-        if not NUMERAL.search(text, s_start, s_end):
+        if not NUMERAL.search(text, s_start, s_end) or not AMOUNT_MARK.search(text, s_start, s_end):
             continue
         quantities: list[Quantity] = []
         previous: tuple[int, int] | None = None

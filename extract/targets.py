@@ -39,6 +39,7 @@ QUANTITY = re.compile(
 PUNCT = CLAUSE_ENDS + "、）)”》"
 ENCLOSED_MAX = 60  # characters between an opening quote or bracket and a number it can still enclose
 OPENERS = {"“": "”", "《": "》", "（": "）", "(": ")", "「": "」"}
+QUOTE_MARK = re.compile("[" + re.escape("".join(OPENERS) + "".join(OPENERS.values())) + "]")
 
 COMPARATOR_BEFORE = re.compile(alternation(WORDS.words("comparator_before")))
 COMPARATOR_NEXT = re.compile(rf"(?:{alternation(WORDS.words('comparator_next'))})$")
@@ -82,6 +83,9 @@ PER_PERIODS = {"每年", "每季度", "每月"}
 # Any character a QUANTITY's number can start with: a sentence without one holds no quantity, so none of the
 # per-clause tests need to run on it (most sentences of a plan state no number).
 NUMERAL = re.compile(rf"[\d{CN_START}百千]")
+# ... and what a kept quantity needs besides: an Arabic digit, a unit, or the 亿 of unitless money
+# (the 一 of 进一步 has none).
+COUNTABLE = re.compile(rf"\d|亿|{UNIT}")
 # Word lists read per quantity, sorted once (WORDS.words sorts on every call).
 COMPARATOR_BEFORE_WORDS = tuple(WORDS.words("comparator_before"))
 LEVEL_VERBS = (*COMPARATOR_BEFORE_WORDS, *WORDS.words("comparator_next"))  # 达到, 提高到…: a level stated
@@ -130,7 +134,7 @@ def _sentence_targets(
     text: str, doc: Document, paragraph: tuple[int, int], sentence: tuple[int, int], plan_year: int | None
 ) -> list[Target]:
     s_start, s_end = sentence
-    if not NUMERAL.search(text, s_start, s_end):
+    if not NUMERAL.search(text, s_start, s_end) or not COUNTABLE.search(text, s_start, s_end):
         return []
     grants = NOT_TARGET.search(text, s_start, s_end) is not None
     found: list[Target] = []
@@ -276,8 +280,8 @@ def _bare_index(text: str, c_start: int, m: re.Match[str]) -> bool:
 def _is_free(text: str, p_start: int, c_start: int, q: Quantity) -> bool:
     """Not inside quotes, a title or brackets (names, notes), and not a scope or ordinal (等23个, 第2批)."""
     open_at: list[tuple[str, int]] = []  # (the closer awaited, where it was opened)
-    for i in range(p_start, q.start):
-        ch = text[i]
+    for mark in QUOTE_MARK.finditer(text, p_start, q.start):  # from quote to quote, not through every character
+        i, ch = mark.start(), mark.group()
         if ch in OPENERS:
             open_at.append((OPENERS[ch], i))
         elif open_at and ch == open_at[-1][0]:
