@@ -91,7 +91,11 @@ def _statements(script: str) -> list[str]:
 # Secondary indexes (the store's and kb.task_index's): a fresh build creates them after its bulk insert (end_bulk).
 _INDEXES = [s for s in _statements(SCHEMA) if s.startswith("CREATE INDEX")]
 _INDEXES_SQL = "\n".join(_INDEXES)
-_BULK_SCHEMA = "\n".join(s for s in _statements(SCHEMA) if s not in _INDEXES)
+# The trigger logging each agency an insert names: a fresh build logs them all at once instead (end_bulk). With it,
+# each row's insert is a statement transaction, at whose savepoint FTS5 writes out the words it holds for task_words
+# as one more small segment: 0.8 of the 4.0 s CPU a 2,000-file build spent inserting rows.
+_AGENCY_TRIGGER = next(s for s in _statements(SCHEMA) if "TRIGGER IF NOT EXISTS agency_names_added" in s)
+_BULK_SCHEMA = "\n".join(s for s in _statements(SCHEMA) if s not in _INDEXES and s != _AGENCY_TRIGGER)
 BULK_CACHE_KIB = 131072  # a fresh build's page cache: 128 MiB, so its B-tree inserts stay in memory
 
 # kind → (Document attribute, field that names the fact)
@@ -117,7 +121,7 @@ def connect(path: Path, readonly: bool = False, bulk: bool = False) -> sqlite3.C
     """A connection with foreign keys on; read-only connections cannot change a published generation.
 
     ``bulk``: a new database a fresh build fills and publishes only once complete
-    (kb.writer): the store's secondary indexes wait for :func:`end_bulk`, the page
+    (kb.writer): the store's secondary indexes and agency trigger wait for :func:`end_bulk`, the page
     cache is large, and nothing is flushed to disk until the writer flushes the
     whole generation before publishing it (a crash before that leaves a folder no
     reader is sent to). The writer finishes it on a thread beside the index's commit
@@ -144,8 +148,11 @@ def connect(path: Path, readonly: bool = False, bulk: bool = False) -> sqlite3.C
 
 
 def end_bulk(conn: sqlite3.Connection) -> None:
-    """Create the secondary indexes a bulk connection left out: one sorted pass each, not a B-tree insert per row."""
+    """Create what a bulk connection left out: the secondary indexes, one sorted pass each rather than a B-tree
+    insert per row; and the agency trigger, once it has logged what it would have (in the order it would have)."""
     conn.executescript(_INDEXES_SQL)
+    conn.execute("INSERT OR IGNORE INTO agencies_changed SELECT canonical FROM agency_names ORDER BY rowid")
+    conn.execute(_AGENCY_TRIGGER)
 
 
 def agency_rows(doc: Document) -> list[tuple[int, str, str, str | None]]:
