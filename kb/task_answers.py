@@ -152,6 +152,22 @@ class Pairs:
     written: np.ndarray
 
 
+def holding_all(arrays: Arrays, hits: list[np.ndarray]) -> np.ndarray:
+    """The sections holding every word, from the sections whose own text holds each (one array per word): a
+    section holds a word when it or a section inside it does, so each word's sections count with every section
+    above them. With one word, its own sections: :func:`innermost` leaves out the sections above them anyway."""
+    if len(hits) == 1:
+        return hits[0]
+    together: np.ndarray | None = None
+    for keys in hits:
+        keys = keys[(keys > 0) & (keys < arrays.parent.size)]
+        held = _ancestors(arrays.parent, keys)
+        held[keys] = True
+        together = held if together is None else together & held
+    assert together is not None
+    return np.flatnonzero(together)
+
+
 def innermost(arrays: Arrays, hits: np.ndarray, place_ok: np.ndarray | None) -> np.ndarray:
     """The living sections among ``hits`` (of a place ``place_ok`` accepts) none of whose sections is among
     them too, in reading order: by title, offset, document id."""

@@ -9,9 +9,10 @@ add time, rows that answer it with a few indexed reads done in C by SQLite:
 - ``task_keys``: one row per section (its parent, the title, place and
   offset that order and filter answers, and the fields an answer shows, so
   a shown task is one indexed read);
-- ``task_words``: each section's heading and text as overlapping character
-  bigrams in an FTS5 table, so a word of any length is an exact phrase query
-  (trigrams would miss 2-character words such as 技改 or 补助);
+- ``task_words``: each section's heading and own text (its subsections' text
+  is theirs: queries walk up from them) as overlapping character bigrams in
+  an FTS5 table, so a word of any length is an exact phrase query (trigrams
+  would miss 2-character words such as 技改 or 补助);
 - ``task_units``: each section's units (``unit_ids``: one number per agency
   and role), its own or, when it names none, those of its nearest enclosing
   section that does (``source_key`` says which), once each, clustered by
@@ -39,7 +40,7 @@ from collections.abc import Iterable
 from typing import get_args
 
 from kb import task_arrays
-from model import Document, Role
+from model import Document, Role, Span
 
 ROLE_RANK = {role: n for n, role in enumerate(get_args(Role))}
 
@@ -125,6 +126,24 @@ def match_expression(words: Iterable[str]) -> str | None:
     return " AND ".join(parts) or None
 
 
+def own_text(text: str, span: Span, subsections: list[Span]) -> str:
+    """The text of ``span`` without its subsections' (each gap a line break, which no phrase crosses).
+
+    A section's words are found in its own rows and its subsections' (queries walk up to
+    the enclosing sections): indexing a section's whole text repeated every subsection's
+    words once per level above it, twice the text in all, and made each word's lists longer.
+    """
+    start, end = span
+    parts = []
+    for sub_start, sub_end in sorted(subsections):
+        if sub_start >= end or sub_end <= start:  # not inside (a task-table row kept elsewhere)
+            continue
+        parts.append(text[start : max(start, sub_start)])
+        start = max(start, sub_end)
+    parts.append(text[start:end])
+    return "\n".join(parts)
+
+
 def insert(conn: sqlite3.Connection, doc: Document, text: str, source_path: str, doc_ordinal: int) -> None:
     """Write the query rows of one stored document (the caller commits)."""
     title = doc.title or ""
@@ -133,6 +152,10 @@ def insert(conn: sqlite3.Connection, doc: Document, text: str, source_path: str,
     ).lastrowid
     keys: dict[str, int] = {}
     later: list[tuple[str, int]] = []  # sections listed before their parent: linked once every key is known
+    inside: dict[str, list[Span]] = {}  # each section's subsections' spans
+    for section in doc.sections:
+        if section.parent:
+            inside.setdefault(section.parent, []).append(section.span)
     for section in doc.sections:
         parent = keys.get(section.parent) if section.parent else None
         cursor = conn.execute(
@@ -155,9 +178,9 @@ def insert(conn: sqlite3.Connection, doc: Document, text: str, source_path: str,
         keys[section.id] = key
         if section.parent and parent is None:
             later.append((section.parent, key))
-        body = text[section.span[0] : section.span[1]]
         conn.execute(
-            "INSERT INTO task_words (rowid, words) VALUES (?, ?)", (key, bigrams(f"{section.heading}\n{body}"))
+            "INSERT INTO task_words (rowid, words) VALUES (?, ?)",
+            (key, bigrams(f"{section.heading}\n{own_text(text, section.span, inside.get(section.id, []))}")),
         )
     conn.executemany("UPDATE task_keys SET parent_key = ? WHERE key = ?", [(keys[p], k) for p, k in later if p in keys])
     units = _unit_rows(doc, keys)

@@ -212,27 +212,44 @@ def _city_test(column: str, city: str | None) -> tuple[str, list[Any]]:
     return f" AND substr({column}, 1, ?) = ?", [len(stem), stem]
 
 
-def _expression(query: str) -> str:
-    """The bigram index's query for the sections holding every word of ``query``."""
+def _expressions(query: str) -> list[str]:
+    """The bigram index's query for the sections holding each word of ``query``, one per word."""
     words = query.split()
     if not words:
         raise KnowledgeBaseError("give the words to look for, e.g. policykb who 绿色工厂")
-    expression = task_index.match_expression(words)
-    if expression is None:
+    expressions = [task_index.match_expression([word]) for word in words]
+    if None in expressions:
         raise KnowledgeBaseError(f"{query!r} holds no letters or digits to look for; give words, e.g. 绿色工厂")
-    return expression
+    return [e for e in expressions if e is not None]
 
 
 def _found(query: str, city: str | None) -> tuple[str, list[Any]]:
     """CTEs ending in ``found``: the innermost sections (of ``city``) whose heading or text holds every word.
 
-    ``task_words`` finds the sections holding every word, in C; a section some of whose
-    sections match too is left out (its innermost matching sections answer).
+    ``task_words`` holds each section's own text (kb.task_index.own_text): a section holds
+    a word when it or a section inside it does, so with several words each word's sections
+    are taken with every section above them, and the sections holding all are kept. A
+    section some of whose sections match too is left out (its innermost matching sections
+    answer): with one word, that leaves exactly the sections whose own text holds it.
     """
-    expression = _expression(query)
+    expressions = _expressions(query)
     where, args = _city_test("k.jurisdiction", city)
+    if len(expressions) == 1:
+        hit = "hit(key) AS (SELECT rowid FROM task_words WHERE task_words MATCH ?)"
+    else:
+        held = [
+            f"w{n}(key) AS (SELECT rowid FROM task_words WHERE task_words MATCH ? "
+            f"UNION SELECT k.parent_key FROM w{n} JOIN task_keys k ON k.key = w{n}.key WHERE k.parent_key IS NOT NULL)"
+            for n in range(len(expressions))
+        ]
+        hit = (
+            ", ".join(held)
+            + ", hit(key) AS ("
+            + " INTERSECT ".join(f"SELECT key FROM w{n}" for n in range(len(expressions)))
+            + ")"
+        )
     sql = (
-        "WITH RECURSIVE hit(key) AS (SELECT rowid FROM task_words WHERE task_words MATCH ?), "
+        f"WITH RECURSIVE {hit}, "
         "matched AS MATERIALIZED (SELECT k.key, k.parent_key "
         f"FROM hit JOIN task_keys k ON k.key = hit.key WHERE 1{where}), "
         "above(key) AS (SELECT parent_key FROM matched UNION SELECT k.parent_key FROM above JOIN task_keys k "
@@ -240,7 +257,7 @@ def _found(query: str, city: str | None) -> tuple[str, list[Any]]:
         "found AS MATERIALIZED (SELECT k.key, k.doc_id, k.section, k.title, k.start FROM matched m "
         "JOIN task_keys k ON k.key = m.key WHERE m.key NOT IN (SELECT key FROM above WHERE key IS NOT NULL))"
     )
-    return sql, [expression, *args]
+    return sql, [*expressions, *args]
 
 
 def find_tasks(conn: sqlite3.Connection, query: str, city: str | None) -> tuple[Tasks, list[Task]]:
@@ -359,17 +376,19 @@ def who_matching(
     units and tasks shown are read as rows. None when no task matches."""
     from kb import task_answers  # numpy: loaded by who only
 
-    expression = _expression(query)
+    expressions = _expressions(query)
     with _snapshot(conn):
-        state, hits = conn.execute(
-            "SELECT (SELECT data FROM task_arrays WHERE name = 'version'), group_concat(rowid) "
-            "FROM task_words WHERE task_words MATCH ?",
-            (expression,),
-        ).fetchone()
+        state = conn.execute("SELECT data FROM task_arrays WHERE name = 'version'").fetchone()
         if state is None:
             raise KnowledgeBaseError("this knowledge base was not finished by policykb; run `policykb build`")
-        arrays = task_answers.load(conn, state)
-        keys = task_answers.innermost(arrays, _numbers(hits), _place_test(arrays.places, city))
+        hits = [
+            _numbers(
+                conn.execute("SELECT group_concat(rowid) FROM task_words WHERE task_words MATCH ?", (e,)).fetchone()[0]
+            )
+            for e in expressions
+        ]
+        arrays = task_answers.load(conn, state[0])
+        keys = task_answers.innermost(arrays, task_answers.holding_all(arrays, hits), _place_test(arrays.places, city))
         if not keys.size:
             return None
         summary = task_answers.summarise(task_answers.pairs_of(arrays, keys), ALL if shown is None else shown)

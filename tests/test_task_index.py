@@ -60,6 +60,16 @@ def test_bigram_phrases_match_exactly_the_texts_holding_every_word(texts, words)
     assert _matches(texts, words) == expected
 
 
+def test_a_section_s_own_text_leaves_out_its_subsections_with_a_line_break_each():
+    text = "一、总则。推进技改。（一）绿色工厂。（二）补助资金。以上。"
+    first, second = (text.index("（一）"), text.index("（二）")), (text.index("（二）"), text.index("以上"))
+    outside = (len(text), len(text) + 5)  # a subsection kept elsewhere (a task-table row) takes nothing out
+    own = task_index.own_text(text, (0, len(text)), [second, first, outside])
+    assert own == "一、总则。推进技改。\n\n以上。"
+    assert task_index.own_text(text, first, []) == "（一）绿色工厂。"
+    assert _matches([own], ["技改补"]) == [] and _matches([own], ["技改"]) == [0]
+
+
 @pytest.fixture
 def kb_copy(corpus_kb: Path, tmp_path: Path) -> Path:
     path = tmp_path / "kb"
