@@ -839,8 +839,13 @@ class _Bar:
 def _change(action: str, kb_path: Path | None, as_json: bool, run: Callable[[Path, Any], Any]) -> None:
     """Run a build/add/remove with a progress bar; print its summary; exit 3 if files were skipped."""
     from kb import resolve_kb_path
+    from kb.layout import check_writable
 
     root = resolve_kb_path(kb_path)
+    try:
+        check_writable(root)  # before the write lock: a read-only knowledge base is told as such, and stays untouched
+    except PolicyKBError as exc:
+        _fail(exc)
     bar = _Bar(action)
     try:
         report = run(root, None if as_json else bar)

@@ -99,6 +99,10 @@ def check_kb(root: Path) -> CheckReport:
     """Run every check; raises KnowledgeBaseError only when there is nothing to check."""
     try:
         kb = KnowledgeBase(root)
+    except layout.ReadOnlyError as exc:  # readable only from a writable copy: say so, not "damaged"
+        report = CheckReport(kb=str(root), generation=layout.current_generation(root).name)
+        report.add("database", [str(exc)], "")
+        return report
     except KnowledgeBaseError:
         generation = layout.current_generation(root)  # a missing generation is reported as such
         report = CheckReport(kb=str(root), generation=generation.name)

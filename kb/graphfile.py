@@ -86,8 +86,10 @@ def derive(json_path: Path, documents: list[Document]) -> nx.MultiDiGraph:
     (rebuilding it took most of an ``add`` at 10,000 documents); that reader keeps
     what it built for the readers after it, unless the folder is gone or read-only.
     """
+    from kb.layout import read_only
+
     g = build(documents)
-    if json_path.parent.is_dir():
+    if json_path.parent.is_dir() and not read_only(json_path.parent):  # a read-only copy derives it on each use
         with contextlib.suppress(OSError):  # the answer stands; the next reader derives the graph again
             save(g, json_path)
     return g

@@ -31,12 +31,18 @@ class KnowledgeBase:
         self.root = root
         for attempt in range(3):  # CURRENT may move on between reading it and opening the folder
             self.generation = layout.current_generation(root)
+            conn: sqlite3.Connection | None = None
             try:
-                self.conn = store.connect(self.generation / layout.DB_NAME, readonly=True)
-                self.conn.execute("BEGIN")  # pin this snapshot for the life of the object
-                self.state = store.index_state(self.conn)
+                conn = store.connect(self.generation / layout.DB_NAME, readonly=True)
+                conn.execute("BEGIN")  # pin this snapshot for the life of the object
+                self.state = store.index_state(conn)
+                self.conn = conn
                 break
+            except layout.ReadOnlyError:
+                raise  # says what is wrong and what to do better than the general advice below
             except (KnowledgeBaseError, sqlite3.Error):
+                if conn is not None:
+                    conn.close()  # a failed attempt keeps no file open (one would keep a mount busy)
                 if attempt == 2:
                     raise KnowledgeBaseError(
                         f"cannot open the knowledge base at {root}; run `policykb check`, or `policykb build`"

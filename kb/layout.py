@@ -27,6 +27,7 @@ no database names, which the next writer prunes::
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -57,6 +58,45 @@ def resolve_kb_path(option: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return Path.cwd() / DEFAULT_DIR
+
+
+class ReadOnlyError(KnowledgeBaseError):
+    """The knowledge base is on storage this process cannot write, for a reason the user should be told as such."""
+
+
+def read_only(folder: Path) -> bool:
+    """True when this process cannot create files in ``folder``: a read-only mount, a CD, a share or a folder
+    without write permission (access(2) reports EROFS even to root). SQLite then cannot make the -wal/-shm files
+    a reader of a WAL database needs (kb.store.connect), and nothing may be written beside the knowledge base."""
+    return not os.access(folder, os.W_OK, effective_ids=os.access in os.supports_effective_ids)
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
+
+
+def check_writable(root: Path) -> None:
+    """Raise ReadOnlyError before a build, add or remove starts when it could not write the knowledge base at
+    ``root`` (or the folder it would be made in), so a read-only knowledge base is left exactly as it was."""
+    if not root.exists():
+        parent = _nearest_existing(root)
+        if read_only(parent):
+            raise ReadOnlyError(
+                f"cannot make a knowledge base at {root}: {parent} is read-only; pass a writable folder with --kb"
+            )
+        return
+    folders = [root]
+    with contextlib.suppress(KnowledgeBaseError):  # none yet: a build makes one
+        folders.append(current_generation(root))  # add and remove change its database in place
+    for folder in folders:
+        if read_only(folder):
+            where = "" if folder == root else f" ({folder} cannot be written)"
+            raise ReadOnlyError(
+                f"the knowledge base at {root} is read-only{where}, so it cannot be changed; copy it to a writable "
+                "folder and pass the copy with --kb (queries work on it as it is)"
+            )
 
 
 def current_generation(root: Path) -> Path:

@@ -9,13 +9,15 @@ person can query with the ``sqlite3`` shell.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from extract.agencies import canonical_agency
-from kb import task_index
+from kb import layout, task_index
 from kb.clauses import Clause
 from kb.serialize import document_from_json, document_to_json, to_json
 from model import Document, KnowledgeBaseError, SourceText
@@ -117,6 +119,39 @@ class SourceRecord:
     size: int
 
 
+def _pending_wal(path: Path) -> bool:
+    """True when the database's -wal file holds frames (changes a writer left to be checkpointed into the file)."""
+    try:
+        return os.path.getsize(f"{path}-wal") > 0
+    except OSError:
+        return False
+
+
+def _read_uri(path: Path) -> str:
+    """The URI a reader opens ``path`` with: ``mode=ro``, and ``immutable=1`` when its folder cannot be written.
+
+    A WAL database needs its -wal and -shm files, existing or creatable, even to be
+    read; a read-only folder (kb.layout.read_only) forbids creating them. There
+    ``immutable=1`` reads the file without them, safe because no writer can change
+    it there (a writable folder keeps plain ``mode=ro``: a reader keeps its WAL
+    snapshot while an add changes the database). An immutable reader would not see
+    changes still in a -wal file (a copy made while a reader held it open), so such a
+    database is read through the -wal and -shm files found beside it, or not at all.
+    """
+    uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"
+    if not layout.read_only(path.parent):
+        return uri
+    if not _pending_wal(path):
+        return uri + "&immutable=1"
+    if not Path(f"{path}-shm").is_file():
+        raise layout.ReadOnlyError(
+            f"the database {path} is on read-only storage with changes not yet merged into it ({path.name}-wal) "
+            "and no -shm file to read them with; copy the knowledge base to a writable folder and pass the copy "
+            "with --kb"
+        )
+    return uri
+
+
 def connect(path: Path, readonly: bool = False, bulk: bool = False) -> sqlite3.Connection:
     """A connection with foreign keys on; read-only connections cannot change a published generation.
 
@@ -129,7 +164,7 @@ def connect(path: Path, readonly: bool = False, bulk: bool = False) -> sqlite3.C
     """
     try:
         if readonly:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            conn = sqlite3.connect(_read_uri(path), uri=True)
         else:
             conn = sqlite3.connect(path, check_same_thread=not bulk)
             if bulk:
