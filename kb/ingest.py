@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import signal
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -154,7 +155,7 @@ def _read_kwargs(limits: Limits) -> dict[str, int]:
 
 def _extract_in_worker(
     path: str, kwargs: dict[str, int], cache_file: str | None
-) -> tuple[SourceText, list[Document], PreparedFile]:
+) -> tuple[SourceText, list[Document], PreparedFile, float]:
     """Runs in a worker process: the file's text, its documents with facts, and all the writer stores of them.
 
     Segmenting and analysing the clauses, serialising the documents and writing the
@@ -165,15 +166,17 @@ def _extract_in_worker(
     from extract import extract_source, read_source
     from kb.prepared import cache_json, prepare
 
+    started = time.monotonic()
     source = read_source(path, **kwargs)
     documents = extract_source(source).documents
+    reading = time.monotonic() - started
     prepared = prepare(source, documents)  # each document's clauses made once, for their words and their postings
     if cache_file is not None:
         _write_atomically(Path(cache_file), cache_json(source, prepared))
-    return source, documents, prepared
+    return source, documents, prepared, reading
 
 
-def _read_in_worker(path: str, kwargs: dict[str, int]) -> tuple[SourceText, list[Document], None]:
+def _read_in_worker(path: str, kwargs: dict[str, int]) -> tuple[SourceText, list[Document], None, float]:
     """Runs in a worker process: the file's text and documents, unsegmented.
 
     For a writer storing a file or two: it loads jieba's dictionary and segments the
@@ -182,8 +185,10 @@ def _read_in_worker(path: str, kwargs: dict[str, int]) -> tuple[SourceText, list
     """
     from extract import extract_source, read_source
 
+    started = time.monotonic()
     source = read_source(path, **kwargs)
-    return source, extract_source(source).documents, None
+    documents = extract_source(source).documents
+    return source, documents, None, time.monotonic() - started
 
 
 class ExtractionCache:
@@ -318,7 +323,9 @@ def extract_all(
             try:
                 future = futures.pop(item.path)
                 schedule_ahead()
-                source, documents, prepared = future.result()
+                source, documents, prepared, reading = future.result()
+                if limits.timeout is not None and reading > limits.timeout:
+                    raise FutureTimeout  # done before the pool looked at its clock (it looks every ~0.1 s)
             except FutureTimeout:
                 yield Skipped(item.path, f"took longer than the --timeout limit of {limits.timeout:g} s")
                 continue
