@@ -251,8 +251,9 @@ def _segment_groups(seg: Segmenter, value: str) -> tuple[list[Group], list[int]]
     groups: list[Group | None] = list(map(_groups.get, words))
     if None in groups:
         for n, group in enumerate(groups):
-            if group is None:
-                groups[n] = _groups.get(words[n]) or _group(seg, words[n])
+            if group is None:  # first seen in this text (maybe twice: looked up again)
+                word = words[n]
+                groups[n] = _groups[word] if word in _groups else _group(seg, word)
     starts = list(accumulate(map(len, words), initial=0))
     return list(compress(groups, groups)), list(compress(starts, groups))  # type: ignore[arg-type]
 
